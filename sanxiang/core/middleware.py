@@ -1,0 +1,23 @@
+from . import request_context
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed in ``X-Request-ID``) that audit events carry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else request_context.new_request_id()
+        context = request_context.RequestContext(
+            request_id=request_id, client_address=request.META.get("REMOTE_ADDR", "")
+        )
+        request.request_id = request_id
+        token = request_context.bind(context)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from sanxiang.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("org/", include("sanxiang.org.urls")),
+    path("gongshi/", core_views.public_home, name="public-home"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = settings.SANXIANG["SITE_NAME"]
+admin.site.site_title = settings.SANXIANG["SITE_NAME"]
