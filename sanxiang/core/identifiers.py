@@ -10,6 +10,7 @@ is audited by the calling service.
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols: no I, O, Z, S, V
@@ -18,11 +19,12 @@ ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]  # GB 11714
 ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]  # ISO 7064 MOD 11-2
 ID_CHECK_CHARS = "10X98765432"
 
-# GB 32100 first character: registration authority; second: organisation type within it.
+# GB 32100 first character: registration authority; second: organisation type within it
+# (the standard's table of 登记管理部门代码 and 机构类别代码).
 USCC_TYPES = {
-    "1": "123459",  # 机构编制
+    "1": "1239",  # 机构编制: 机关, 事业单位, 中央编办直接管理机构编制的群众团体, 其他
     "2": "19",  # 外交
-    "3": "12345",  # 司法行政
+    "3": "123459",  # 司法行政: 律师执业机构, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会, 其他
     "4": "19",  # 文化
     "5": "1239",  # 民政
     "6": "129",  # 旅游
@@ -30,7 +32,7 @@ USCC_TYPES = {
     "8": "19",  # 工会
     "9": "123",  # 市场监管（工商）
     "A": "19",  # 中央军委改革和编制办公室
-    "N": "12349",  # 农业
+    "N": "1239",  # 农业: 组级, 村级, 乡镇级集体经济组织, 其他
     "Y": "1",  # 其他
 }
 # GB/T 2260 province-level codes (first two digits of a division code).
@@ -42,7 +44,7 @@ PROVINCE_CODES = {
 
 # "100000" stands for bodies registered at the central level.
 USCC_PATTERN = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{18}$")
-ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+ID_PATTERN = re.compile(r"[0-9]{17}[0-9X]")  # ASCII digits only (\d would take any script's digits)
 
 
 @dataclass
@@ -61,7 +63,8 @@ class Check:
 
 
 def normalise(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
+    """Upper-case, without spaces; full-width input (１２３, Ｘ, ideographic space) becomes ASCII."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper().replace(" ", "")
 
 
 def uscc_check_char(body17: str) -> str:
@@ -118,7 +121,7 @@ def check_id_number(value: str, today: datetime.date | None = None) -> Check:
     """Check an 18-digit 居民身份证号码: region, real birth date, MOD 11-2 check character."""
     number = normalise(value)
     result = Check(number)
-    if not ID_PATTERN.match(number):
+    if not ID_PATTERN.fullmatch(number):
         result.errors.append("身份证号码应为17位数字加1位数字或X")
         return result
     if number[:2] not in PROVINCE_CODES:
