@@ -9,7 +9,8 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if incoming.isascii() and incoming.isalnum() and len(incoming) <= 64 else request_context.new_request_id()
+        acceptable = incoming.isascii() and incoming.isalnum() and len(incoming) <= 64
+        request_id = incoming if acceptable else request_context.new_request_id()
         context = request_context.RequestContext(
             request_id=request_id, client_address=request.META.get("REMOTE_ADDR", "")
         )
