@@ -7,11 +7,12 @@ from sanxiang.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("sanxiang.org.urls")),
     path("gongshi/", core_views.public_home, name="public-home"),
+    path("gongshi/zhuti/<int:pk>/", core_views.public_agency, name="public-agency"),
     path("admin/", admin.site.urls),
 ]
 
