@@ -7,7 +7,10 @@ from sanxiang.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(
+        redirect_authenticated_user=True,
+        extra_context={"site_name": settings.SANXIANG["SITE_NAME"]},  # not the Sites framework's domain name
+    ), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("sanxiang.org.urls")),

@@ -30,6 +30,7 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, cast):
 def test_it_logs_in_and_out(client, cast):
     page = client.get(reverse("login"))
     assert page.status_code == 200 and "工作人员登录" in page.content.decode()
+    assert "行政执法综合管理监督信息系统" in page.content.decode()  # the site's name, not the host's
     response = client.post(reverse("login"), {"username": "officer_a", "password": "test-pass-123"})
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("logout")).status_code == 405  # logout is a POST form

@@ -229,25 +229,31 @@ def test_it_issues_a_certificate(client, cast):
     assert response.status_code == 302 and certificate.person == person
 
 
-@pytest.mark.parametrize("changes, field_error", [
-    ({"expires_on": "2024-12-31"}, "expires_on"),  # expires before it is issued
-    ({"number": "CERT-officer_a"}, "number"),  # duplicate number (also differently cased)
-    ({"number": "cert-officer_A"}, "number"),
-    ({"number": "<b>x</b>"}, "number"),
-    ({"categories": []}, "categories"),
-    ({"issued_on": "2025-02-30"}, "issued_on"),
-    ({"issued_on": "2999-01-01", "expires_on": "3000-01-01"}, "issued_on"),
+@pytest.mark.parametrize("changes, field_error, message", [
+    ({"expires_on": "2024-12-31"}, "expires_on", "应晚于发证日期"),  # expires before it is issued
+    ({"number": "SX-2024-0001"}, "number", "已存在"),  # duplicate number (also differently cased, or full-width)
+    ({"number": "sx-2024-0001"}, "number", "已存在"),
+    ({"number": "ＳＸ－２０２４－０００１"}, "number", "已存在"),
+    ({"number": "CERT-x"}, "number", "至少应包含4位数字"),
+    ({"number": "<b>1234</b>"}, "number", "不允许的字符"),
+    ({"categories": []}, "categories", ""),
+    ({"issued_on": "2025-02-30"}, "issued_on", ""),
+    ({"issued_on": "2999-01-01", "expires_on": "3000-01-01"}, "issued_on", "不能晚于今天"),
 ])
-def test_it_refuses_a_bad_certificate_and_changes_nothing(client, cast, changes, field_error):
+def test_it_refuses_a_bad_certificate_and_changes_nothing(client, cast, changes, field_error, message):
+    services.issue_certificate(cast.admin_a, cast.officer_a2.person, number="SX-2024-0001", categories=["market"],
+                               region=cast.region, issued_on=datetime.date(2024, 1, 1),
+                               expires_on=datetime.date(2029, 1, 1))
     client.force_login(cast.admin_a)
     data = {"number": "35042120250002", "categories": ["market"], "region": cast.region.pk,
             "issued_on": "2025-01-01", "expires_on": "2030-12-31", **changes}
-    before = OfficerCertificate.objects.count()
+    before = (OfficerCertificate.objects.count(), AuditEvent.objects.count())
     response = client.post(reverse("org:certificate-issue", args=[cast.reviewer.person.pk]), data)
     assert response.status_code == 200
     page = text(response)
-    assert 'class="errorlist' in page and f'name="{field_error}"' in page
-    assert OfficerCertificate.objects.count() == before
+    assert 'class="errorlist' in page and f'name="{field_error}"' in page and message in page
+    assert "<b>1234</b>" not in page
+    assert (OfficerCertificate.objects.count(), AuditEvent.objects.count()) == before
 
 
 def test_it_changes_a_certificate_status_with_a_reason(client, cast):
