@@ -389,8 +389,10 @@ def home_sections(user) -> dict:
     actor = actor_of(user)
     roles = actor.roles
     sections: dict = {"person": my_person(user), "roles": [Role(r) for r in Role.values if r in roles]}
-    if Role.OFFICER in roles or Role.DEPARTMENT_HEAD in roles:
+    if Role.OFFICER in roles:
         sections["certificates"] = my_certificates(user)
+    elif actor.person_id is not None:  # others see their certificates only when they hold one
+        sections["certificates"] = my_certificates(user) or None
     if Role.OFFICER in roles and Role.DEPARTMENT_HEAD not in roles:  # a head sees the department below
         sections["officer"] = {"colleagues": department_people(user, exclude_self=True)}
     if Role.DEPARTMENT_HEAD in roles:

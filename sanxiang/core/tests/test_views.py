@@ -100,6 +100,7 @@ def test_it_shows_a_supervisor_every_agency_of_the_region(client, cast):
     assert 'data-section="supervisor"' in page
     assert "样例县市场监督管理局" in page and "样例县生态环境局" in page
     assert "CERT-officer_b" in page  # a suspended certificate needs attention
+    assert 'data-section="certificates"' not in page  # not an officer: no "you hold no certificate" warning
 
 
 def test_it_shows_an_administrator_the_maintenance_links(client, cast):
