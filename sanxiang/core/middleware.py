@@ -22,3 +22,18 @@ class RequestContextMiddleware:
             request_context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ChineseFirstMiddleware:
+    """Chinese first for users: the browser's Accept-Language is ignored, so the UI is zh-hans unless
+    the user chose English with the language switch (kept in Django's language cookie).
+
+    Sits before LocaleMiddleware. ``SANXIANG_HONOUR_ACCEPT_LANGUAGE=1`` turns it off.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

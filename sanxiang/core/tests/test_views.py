@@ -192,3 +192,12 @@ def test_it_searches_the_public_directory_and_hides_abolished_agencies(client, c
     assert "样例县生态环境局" not in client.get(reverse("public-home")).content.decode()
     assert client.get(reverse("public-agency", args=[cast.agency_b.pk])).status_code == 404
     assert client.get(reverse("public-home"), {"system": "<script>"}).status_code == 200
+
+
+@pytest.mark.req("PUB-01")
+def test_it_speaks_chinese_to_an_english_browser_until_asked(client, cast):
+    client.force_login(cast.officer_a)
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in page and "工作台" in page
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    assert "Dashboard" in client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
