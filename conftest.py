@@ -73,3 +73,13 @@ def _flush_past_append_only_triggers():
     TransactionTestCase._fixture_teardown = _fixture_teardown
     yield
     TransactionTestCase._fixture_teardown = runner_flush
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Each test starts in the default language: a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
