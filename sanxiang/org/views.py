@@ -115,6 +115,26 @@ def _form_page(request, form, *, title, back, subject=None, submit=None, intro="
     })
 
 
+_FAILED = object()
+
+
+def _submit(request, form, save, success, field_map=None):
+    """Validate a bound form and run ``save(cleaned_data)``, a service call.
+
+    Returns the service's result, or ``_FAILED`` when the form or the service refused the input; a
+    service's ValidationError goes back onto the form. ``success`` is the message, or a function of the result.
+    """
+    if not form.is_valid():
+        return _FAILED
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        forms.show_errors(form, error, field_map)
+        return _FAILED
+    messages.success(request, success(result) if callable(success) else success)
+    return result
+
+
 @login_required
 def person_add(request):
     user = request.user
@@ -122,22 +142,21 @@ def person_add(request):
         raise PermissionDenied
     if request.method == "POST":
         form = forms.PersonForm(user, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():  # the person and their roles, or nothing
-                    person = services.create_person(
-                        user, agency=data["agency"], department=data["department"], name=data["name"],
-                        gender=data["gender"], id_number=data["id_number"], position=data["position"],
-                        phone=data["phone"], username=data["username"], password=data["password"] or None,
-                    )
-                    for role in data["roles"]:
-                        services.grant_role(user, person, role)
-            except ValidationError as error:
-                forms.show_errors(form, error, {"role": "roles"})
-            else:
-                messages.success(request, _("已登记人员 %(name)s。") % {"name": person.name})
-                return redirect("org:person-detail", pk=person.pk)
+
+        def save(data):
+            with transaction.atomic():  # the person and their roles, or nothing
+                person = services.create_person(
+                    user, agency=data["agency"], department=data["department"], name=data["name"],
+                    gender=data["gender"], id_number=data["id_number"], position=data["position"],
+                    phone=data["phone"], username=data["username"], password=data["password"] or None,
+                )
+                for role in data["roles"]:
+                    services.grant_role(user, person, role)
+            return person
+
+        person = _submit(request, form, save, lambda p: _("已登记人员 %(name)s。") % {"name": p.name}, {"role": "roles"})
+        if person is not _FAILED:
+            return redirect("org:person-detail", pk=person.pk)
     else:
         agency = _int_or_none(request.GET.get("agency"))
         form = forms.PersonForm(user, initial={"agency": agency, "roles": [Role.OFFICER]})
@@ -151,15 +170,9 @@ def person_edit(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         form = forms.PersonEditForm(request.user, person, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.update_person(request.user, person, **data)
-            except ValidationError as error:
-                forms.show_errors(form, error)
-            else:
-                messages.success(request, _("已保存。"))
-                return redirect("org:person-detail", pk=person.pk)
+        if _submit(request, form, lambda data: services.update_person(request.user, person, **data),
+                   _("已保存。")) is not _FAILED:
+            return redirect("org:person-detail", pk=person.pk)
     else:
         form = forms.PersonEditForm(request.user, person)
     return _form_page(request, form, title=_("修改人员信息"), subject=person.name,
@@ -173,14 +186,12 @@ def certificate_issue(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         form = forms.CertificateIssueForm(request.user, person, request.POST)
-        if form.is_valid():
-            try:
-                certificate = services.issue_certificate(request.user, person, **form.cleaned_data)
-            except ValidationError as error:
-                forms.show_errors(form, error)
-            else:
-                messages.success(request, _("已核发行政执法证 %(number)s。") % {"number": certificate.number})
-                return redirect("org:certificate-detail", pk=certificate.pk)
+        certificate = _submit(
+            request, form, lambda data: services.issue_certificate(request.user, person, **data),
+            lambda c: _("已核发行政执法证 %(number)s。") % {"number": c.number},
+        )
+        if certificate is not _FAILED:
+            return redirect("org:certificate-detail", pk=certificate.pk)
     else:
         form = forms.CertificateIssueForm(request.user, person)
     return _form_page(request, form, title=_("核发行政执法证"), subject=person.name,
@@ -194,16 +205,12 @@ def certificate_status(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         form = forms.CertificateStatusForm(certificate, request.POST)
-        if form.is_valid():
-            try:
-                services.change_certificate_status(
-                    request.user, certificate, form.cleaned_data["action"], reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                forms.show_errors(form, error, forms.CertificateStatusForm.FIELD_MAP)
-            else:
-                messages.success(request, _("证件状态已变更。"))
-                return redirect("org:certificate-detail", pk=certificate.pk)
+
+        def save(data):
+            return services.change_certificate_status(request.user, certificate, data["action"], reason=data["reason"])
+
+        if _submit(request, form, save, _("证件状态已变更。"), forms.CertificateStatusForm.FIELD_MAP) is not _FAILED:
+            return redirect("org:certificate-detail", pk=certificate.pk)
     else:
         form = forms.CertificateStatusForm(certificate)
     return _form_page(
@@ -220,14 +227,9 @@ def certificate_renew(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         form = forms.CertificateRenewForm(request.POST)
-        if form.is_valid():
-            try:
-                services.renew_certificate(request.user, certificate, **form.cleaned_data)
-            except ValidationError as error:
-                forms.show_errors(form, error, forms.CertificateRenewForm.FIELD_MAP)
-            else:
-                messages.success(request, _("有效期已延续。"))
-                return redirect("org:certificate-detail", pk=certificate.pk)
+        if _submit(request, form, lambda data: services.renew_certificate(request.user, certificate, **data),
+                   _("有效期已延续。"), forms.CertificateRenewForm.FIELD_MAP) is not _FAILED:
+            return redirect("org:certificate-detail", pk=certificate.pk)
     else:
         form = forms.CertificateRenewForm()
     return _form_page(
@@ -244,14 +246,9 @@ def training_add(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         form = forms.TrainingForm(request.POST)
-        if form.is_valid():
-            try:
-                services.add_training_record(request.user, person, **form.cleaned_data)
-            except ValidationError as error:
-                forms.show_errors(form, error)
-            else:
-                messages.success(request, _("已登记培训记录。"))
-                return redirect("org:person-detail", pk=person.pk)
+        if _submit(request, form, lambda data: services.add_training_record(request.user, person, **data),
+                   _("已登记培训记录。")) is not _FAILED:
+            return redirect("org:person-detail", pk=person.pk)
     else:
         form = forms.TrainingForm()
     return _form_page(request, form, title=_("登记培训"), subject=person.name,
@@ -265,14 +262,9 @@ def qualification_add(request, pk: int):
         raise PermissionDenied
     if request.method == "POST":
         form = forms.QualificationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.add_legal_qualification(request.user, person, **form.cleaned_data)
-            except ValidationError as error:
-                forms.show_errors(form, error)
-            else:
-                messages.success(request, _("已登记法律职业资格。"))
-                return redirect("org:person-detail", pk=person.pk)
+        if _submit(request, form, lambda data: services.add_legal_qualification(request.user, person, **data),
+                   _("已登记法律职业资格。")) is not _FAILED:
+            return redirect("org:person-detail", pk=person.pk)
     else:
         form = forms.QualificationForm()
     return _form_page(request, form, title=_("登记法律职业资格"), subject=person.name,
