@@ -74,9 +74,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "rules.apps.AutodiscoverRulesConfig",
     "sanxiang.core",
     "sanxiang.org",
+    "sanxiang.records",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +174,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
+# --- API ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {"TITLE": "sanxiang API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
 # --- Domain defaults (law's values; agencies override in data) ------------------------------
 SANXIANG = {
     "SITE_NAME": env("SITE_NAME", "行政执法综合管理监督信息系统"),
@@ -177,4 +194,22 @@ SANXIANG = {
     "CERTIFICATE_EXPIRY_WARNING_DAYS": int(env("CERT_WARNING_DAYS", "30")),
     # REV-03: minimum share of reviewers among an agency's officers.
     "MIN_REVIEWER_RATIO": 0.05,
+}
+
+# --- Full-process records (issue 3; docs/records.md) ------------------------------------------
+RECORDS = {
+    # Where evidence files live: "local" (MEDIA_ROOT/records) or "s3" (django-storages, see docs/records.md).
+    "STORAGE": env("RECORDS_STORAGE", "local"),
+    "ROOT": Path(env("RECORDS_ROOT", str(MEDIA_ROOT / "records"))),
+    "MAX_UPLOAD_BYTES": int(env("MAX_UPLOAD_BYTES", str(8 * 1024**3))),
+    # Origin line of signed checkpoints: names this log, must be unique per deployment.
+    "LOG_ORIGIN": env("LOG_ORIGIN", "sanxiang.local/records"),
+    # Ed25519 signing key (32 raw bytes, or generated here outside production); SM2 when configured.
+    "CHECKPOINT_KEY_FILE": Path(env("CHECKPOINT_KEY_FILE", str(VAR_DIR / "keys" / "checkpoint-ed25519.key"))),
+    "CHECKPOINT_KEY_NAME": env("CHECKPOINT_KEY_NAME", "sanxiang.local/records"),
+    "CHECKPOINT_ALGORITHM": env("CHECKPOINT_ALGORITHM", "ed25519"),  # or "sm2"
+    # REC-05: how far an AV record's capture interval may stray from the document's time.
+    "AV_TIME_TOLERANCE_SECONDS": int(env("AV_TIME_TOLERANCE_SECONDS", "300")),
+    # Retention of routine footage not linked to a case (months); linked records are permanent.
+    "ROUTINE_RETENTION_MONTHS": int(env("ROUTINE_RETENTION_MONTHS", "6")),
 }
