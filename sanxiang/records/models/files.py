@@ -64,6 +64,7 @@ class EvidenceRecord(models.Model):
     captured_to = models.DateTimeField(_("拍摄/录制结束"), null=True, blank=True)
     place = models.CharField(_("地点"), max_length=200, blank=True)
     vendor_integrity_id = models.CharField(_("采集站完整性标识"), max_length=200, blank=True)
+    served_to_party = models.BooleanField(_("已送达当事人"), default=False, help_text=_("送达当事人的文书，当事人可凭查询码查看"))
     corrects = models.ForeignKey(
         "self", verbose_name=_("更正的记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
