@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
 from sanxiang.core import views as core_views
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("org/", include("sanxiang.org.urls")),
     path("gongshi/", core_views.public_home, name="public-home"),
     path("gongshi/zhuti/<int:pk>/", core_views.public_agency, name="public-agency"),
+    path("records/", include("sanxiang.records.urls")),
+    path("api/v1/records/", include("sanxiang.records.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,3 @@
+"""API endpoints: devices."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API endpoints: log."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API endpoints: uploads."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages: access."""
+
+urlpatterns: list = []

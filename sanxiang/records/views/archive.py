@@ -1,0 +1,3 @@
+"""Staff pages: archive."""
+
+urlpatterns: list = []

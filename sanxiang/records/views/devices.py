@@ -1,0 +1,3 @@
+"""Staff pages: devices."""
+
+urlpatterns: list = []

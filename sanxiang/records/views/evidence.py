@@ -1,0 +1,3 @@
+"""Staff pages: evidence."""
+
+urlpatterns: list = []
