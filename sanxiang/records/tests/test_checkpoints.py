@@ -1,0 +1,203 @@
+"""Signed checkpoints: the key, making, exporting and checking them (REC-02)."""
+
+import base64
+import os
+import stat
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from sanxiang.core.models import AuditEvent
+from sanxiang.records import checkpoint as notes
+from sanxiang.records import checkpoints, log, merkle
+from sanxiang.records.models import Checkpoint, LogHead
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def key_file(settings, tmp_path):
+    path = tmp_path / "keys" / "checkpoint.key"
+    settings.RECORDS = {**settings.RECORDS, "CHECKPOINT_KEY_FILE": path, "LOG_ORIGIN": "test.example/records",
+                        "CHECKPOINT_KEY_NAME": "test.example/records", "CHECKPOINT_ALGORITHM": "ed25519"}
+    return path
+
+
+def _append(n):
+    with transaction.atomic():
+        for i in range(n):
+            log.append("other", {"i": i})
+
+
+@pytest.mark.req("REC-02")
+def test_it_generates_a_private_key_outside_production(key_file):
+    signer = checkpoints.signers()[0]
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(key_file.parent).st_mode) == 0o700
+    assert len(base64.b64decode(key_file.read_bytes().strip())) == 32
+    assert checkpoints.signers()[0].key_hash == signer.key_hash  # the same key the second time
+
+
+@pytest.mark.req("REC-02")
+def test_it_refuses_to_invent_a_key_in_production(settings, key_file):
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured, match="生产模式下不会自动生成密钥"):
+        checkpoints.signers()
+    assert not key_file.exists()
+
+
+@pytest.mark.req("REC-02")
+def test_it_reads_raw_and_base64_keys_and_rejects_others(key_file):
+    private, public = notes.generate_ed25519_key()
+    key_file.parent.mkdir()
+    key_file.write_bytes(private)
+    assert notes.parse_verifier_key(checkpoints.verifier_key_text())[1] == public
+    key_file.write_bytes(base64.b64encode(private) + b"\n")
+    assert notes.parse_verifier_key(checkpoints.verifier_key_text())[1] == public
+    key_file.write_bytes(b"not a key\n")
+    with pytest.raises(ImproperlyConfigured, match="不是 32 字节的私钥"):
+        checkpoints.signers()
+
+
+@pytest.mark.req("REC-02")
+def test_it_signs_the_head_and_reuses_the_checkpoint_until_the_log_grows(cast):
+    _append(5)
+    first = checkpoints.make_checkpoint(cast.admin_a)
+    assert first.tree_size == 5 and bytes(first.root) == bytes(LogHead.objects.get().root)
+    parsed = checkpoints.verify_note(first.note)
+    assert (parsed.origin, parsed.size, parsed.root) == ("test.example/records", 5, bytes(first.root))
+    assert AuditEvent.objects.filter(action="records.checkpoint", object_id=str(first.pk), actor=cast.admin_a).exists()
+    assert checkpoints.make_checkpoint() == first
+    assert Checkpoint.objects.count() == 1
+    _append(3)
+    second = checkpoints.make_checkpoint()
+    assert second.tree_size == 8 and checkpoints.latest() == second
+
+
+@pytest.mark.req("REC-02")
+def test_it_signs_the_empty_log():
+    row = checkpoints.make_checkpoint()
+    assert row.tree_size == 0 and bytes(row.root) == merkle.EMPTY_ROOT
+
+
+@pytest.mark.req("REC-02")
+def test_it_exports_and_loads_back(tmp_path):
+    _append(3)
+    checkpoints.make_checkpoint()
+    out = tmp_path / "witness"
+    path = checkpoints.export(out)
+    assert path == out / "checkpoint"
+    assert (out / "checkpoint-3").read_text() == path.read_text()
+    assert (out / "verifier-key").read_text() == checkpoints.verifier_key_text() + "\n"
+    loaded = checkpoints.load_exported(out)
+    assert loaded.size == 3 and loaded.root == merkle.root(
+        [bytes(h) for h in log.LogEntry.objects.order_by("seq").values_list("leaf_hash", flat=True)])
+    assert checkpoints.load_exported(path, trusted_key=(out / "verifier-key").read_text()) == loaded
+    assert checkpoints.export(out) == path  # idempotent
+    _append(2)
+    checkpoints.make_checkpoint()
+    checkpoints.export(out)
+    assert checkpoints.load_exported(out).size == 5
+    assert (out / "checkpoint-3").exists() and (out / "checkpoint-5").exists()
+
+
+@pytest.mark.req("REC-02")
+def test_it_never_overwrites_different_content(tmp_path):
+    _append(3)
+    checkpoints.make_checkpoint()
+    out = tmp_path / "witness"
+    out.mkdir()
+    (out / "checkpoint-3").write_text("something else\n")
+    with pytest.raises(checkpoints.CheckpointRejected, match="不会覆盖"):
+        checkpoints.export(out)
+    assert (out / "checkpoint-3").read_text() == "something else\n"
+    assert not (out / "checkpoint").exists()
+
+
+@pytest.mark.req("REC-02")
+def test_it_refuses_to_export_over_a_larger_checkpoint(tmp_path, settings):
+    _append(3)
+    checkpoints.make_checkpoint()
+    out = tmp_path / "witness"
+    checkpoints.export(out)
+    # a later, larger checkpoint already in the directory, then the database "restored" to size 3
+    body = notes.format_checkpoint("test.example/records", 9, b"\x07" * 32)
+    larger = notes.sign_note(body, checkpoints.signers())
+    (out / "checkpoint").write_text(larger)
+    with pytest.raises(checkpoints.CheckpointRejected) as caught:
+        checkpoints.export(out)
+    assert caught.value.reason == "rollback"
+    assert (out / "checkpoint").read_text() == larger
+
+
+@pytest.mark.req("REC-02")
+def test_it_refuses_to_export_over_an_inconsistent_checkpoint(tmp_path):
+    _append(5)
+    checkpoints.make_checkpoint()
+    out = tmp_path / "witness"
+    out.mkdir()
+    forged = notes.sign_note(notes.format_checkpoint("test.example/records", 3, b"\x07" * 32), checkpoints.signers())
+    (out / "checkpoint").write_text(forged)
+    with pytest.raises(checkpoints.CheckpointRejected, match="不一致") as caught:
+        checkpoints.export(out)
+    assert caught.value.reason == "conflict"
+    assert (out / "checkpoint").read_text() == forged
+    assert not (out / "checkpoint-5").exists()
+
+
+@pytest.mark.req("REC-02")
+def test_it_refuses_to_export_without_a_checkpoint(tmp_path):
+    with pytest.raises(checkpoints.CheckpointRejected, match="还没有签名检查点"):
+        checkpoints.export(tmp_path / "w")
+
+
+@pytest.mark.req("REC-02")
+@pytest.mark.parametrize("tamper", ["size", "signature", "origin", "other_key", "garbage", "missing"])
+def test_it_rejects_a_bad_exported_checkpoint(tmp_path, tamper):
+    _append(4)
+    checkpoints.make_checkpoint()
+    path = checkpoints.export(tmp_path / "w")
+    text = path.read_text()
+    reason = {"size": "bad_signature", "signature": "bad_signature", "origin": "wrong_origin",
+              "other_key": "unknown_key", "garbage": "malformed", "missing": "missing"}[tamper]
+    if tamper == "size":
+        text = text.replace("\n4\n", "\n5\n", 1)
+    elif tamper == "signature":
+        name, sig = text.rsplit(" ", 1)
+        raw = bytearray(base64.b64decode(sig))
+        raw[10] ^= 1
+        text = f"{name} {base64.b64encode(bytes(raw)).decode()}\n"
+    elif tamper == "origin":
+        body = notes.format_checkpoint("other.example/records", 4, b"\x01" * 32)
+        text = notes.sign_note(body, checkpoints.signers())
+    elif tamper == "other_key":
+        private, _ = notes.generate_ed25519_key()
+        text = notes.sign(notes.format_checkpoint("test.example/records", 4, b"\x01" * 32), private,
+                          "test.example/records")
+    elif tamper == "garbage":
+        text = "hello\n"
+    path.unlink() if tamper == "missing" else path.write_text(text)
+    with pytest.raises(checkpoints.CheckpointRejected) as caught:
+        checkpoints.load_exported(path)
+    assert caught.value.reason == reason
+    assert caught.value.messages[0]
+
+
+@pytest.mark.req("REC-02")
+def test_it_signs_and_verifies_with_sm2(settings, key_file, tmp_path):
+    settings.RECORDS = {**settings.RECORDS, "CHECKPOINT_ALGORITHM": "sm2"}
+    _append(2)
+    row = checkpoints.make_checkpoint()
+    assert row.algorithm == "sm2"
+    assert checkpoints.verify_note(row.note).size == 2
+    key_text = checkpoints.verifier_key_text()
+    trusted = checkpoints.parse_verifier_key_text(key_text)
+    assert isinstance(trusted, checkpoints.Sm2Verifier)
+    assert checkpoints.verify_note(row.note, trusted).size == 2
+    flipped = row.note.replace("\n2\n", "\n3\n", 1)
+    with pytest.raises(checkpoints.CheckpointRejected) as caught:
+        checkpoints.verify_note(flipped)
+    assert caught.value.reason == "bad_signature"
+    path = checkpoints.export(tmp_path / "w")
+    assert checkpoints.load_exported(path, trusted_key=key_text).size == 2
