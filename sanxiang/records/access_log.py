@@ -14,7 +14,6 @@ import re
 import secrets
 import unicodedata
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +22,7 @@ from sanxiang.core import audit, request_context
 from sanxiang.core.access import VIEW
 from sanxiang.core.identifiers import check_party_identifier
 
-from . import log
+from . import log, storage
 from .access import party_codes_visible_to
 from .models import AccessEvent, EvidenceRecord, PartyAccessCode
 from .models.files import PartyType
@@ -236,12 +235,5 @@ def revoke_party_code(user, party_code: PartyAccessCode, *, reason: str) -> Part
 
 
 def open_content(evidence: EvidenceRecord):
-    """The stored file of a record as a binary file object (read-only)."""
-    try:
-        from . import storage
-    except ImportError:  # the content store is not there yet: files under RECORDS["ROOT"]
-        storage = None
-    opener = getattr(storage, "open_blob", None)
-    if opener is not None:
-        return opener(evidence.blob)
-    return (settings.RECORDS["ROOT"] / evidence.blob.storage_name).open("rb")
+    """The stored file of a record as a binary file object (read-only), from the content store."""
+    return storage.get_store().open(evidence.blob.storage_name)

@@ -6,11 +6,10 @@ Point ``settings.RECORDS["ROOT"]`` at a temporary folder first (see :func:`recor
 import datetime
 import hashlib
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.records import log
+from sanxiang.records import log, storage
 from sanxiang.records.models import Blob, EvidenceRecord
 
 try:  # sm3 through OpenSSL where available; tests only need a stable value otherwise
@@ -34,20 +33,18 @@ def records_root(settings_fixture, tmp_path):
     return settings_fixture.RECORDS["ROOT"]
 
 
-def storage_name_for(sha256: str) -> str:
-    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
-
-
 def make_blob(content: bytes, media_type: str = "application/octet-stream") -> Blob:
     sha = hashlib.sha256(content).hexdigest()
     existing = Blob.objects.filter(sha256=sha).first()
     if existing is not None:
         return existing
     sm3 = hashlib.new("sm3", content).hexdigest() if _SM3 else hashlib.sha3_256(content).hexdigest()
-    name = storage_name_for(sha)
-    path = settings.RECORDS["ROOT"] / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+    temp = storage.new_staging_file("test-")
+    try:
+        temp.write_bytes(content)
+        name, _ = storage.get_store().publish(temp, sha, len(content))
+    finally:
+        temp.unlink()
     return Blob.objects.create(sha256=sha, sm3=sm3, size=len(content), media_type=media_type, storage_name=name)
 
 

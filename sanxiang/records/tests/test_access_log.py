@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from sanxiang.core import request_context
 from sanxiang.core.models import AuditEvent
@@ -181,3 +182,126 @@ def test_bad_code_requests_are_refused_and_issue_nothing(cast, records, override
         issue(cast, **overrides)
     assert field in caught.value.message_dict
     assert not PartyAccessCode.objects.exists()
+
+
+# --- Pages and API ------------------------------------------------------------------------------
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_the_download_page_asks_the_purpose_then_streams_the_file(client, cast, records):
+    served, _ = records
+    client.force_login(cast.officer_a)
+    url = reverse("records:evidence-download", args=[served.pk])
+    assert "调阅事由" in client.get(url).content.decode()
+    assert not AccessEvent.objects.exists()  # showing the form is not an access
+    response = client.post(url, {"purpose": "制作案卷"})
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert _body(response) == access_log.open_content(served).read()
+    assert AccessEvent.objects.get().purpose == "制作案卷"
+
+
+def test_a_missing_purpose_shows_the_form_again_and_logs_nothing(client, cast, records):
+    client.force_login(cast.officer_a)
+    response = client.post(reverse("records:evidence-download", args=[records[0].pk]), {"purpose": "<b>x</b>"})
+    assert response.status_code == 200 and "纯文字" in response.content.decode()
+    assert not AccessEvent.objects.exists()
+
+
+def test_the_view_page_logs_then_lets_the_page_load_the_file(client, cast, records, settings):
+    _, photo = records
+    client.force_login(cast.officer_a)
+    content_url = reverse("records:evidence-content", args=[photo.pk])
+    assert client.get(content_url).status_code == 403  # not before a logged view
+    page = client.post(reverse("records:evidence-view", args=[photo.pk]), {"purpose": "核对照片"})
+    assert content_url in page.content.decode()
+    response = client.get(content_url)
+    assert response.status_code == 200 and response["Content-Security-Policy"] == "sandbox"
+    assert AccessEvent.objects.get().action == "view"
+
+
+def test_pages_refuse_people_outside_the_case(client, cast, records):
+    served, _ = records
+    client.force_login(cast.officer_b)
+    assert client.get(reverse("records:evidence-download", args=[served.pk])).status_code == 403
+    assert client.post(reverse("records:evidence-download", args=[served.pk]), {"purpose": "看看"}).status_code == 403
+    assert not AccessEvent.objects.exists()
+    assert AuditEvent.objects.filter(action="records.access_denied", actor=cast.officer_b).count() == 1
+    assert client.get(reverse("records:evidence-download", args=[999999])).status_code == 404
+
+
+def test_the_access_history_is_for_leaders_and_supervisors(client, cast, records):
+    served, _ = records
+    access_log.open_record(cast.officer_a, served, action="view", purpose="制作案卷目录")
+    url = reverse("records:evidence-accesses", args=[served.pk])
+    for user, status in [(cast.leader, 200), (cast.supervisor, 200), (cast.officer_a, 403), (cast.reviewer, 403)]:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == status
+        if status == 200:
+            assert "制作案卷目录" in response.content.decode() and "张执法" in response.content.decode()
+
+
+def test_the_api_logs_an_access_with_its_purpose(client, cast, records):
+    served, _ = records
+    client.force_login(cast.supervisor)
+    url = reverse("records-api-evidence-content", args=[served.pk])
+    assert client.get(url).status_code == 400
+    assert client.get(url, {"purpose": "x" * 301}).status_code == 400
+    assert not AccessEvent.objects.exists()
+    response = client.get(url, {"purpose": "执法监督检查", "action": "download"})
+    assert response.status_code == 200 and _body(response) == access_log.open_content(served).read()
+    event = AccessEvent.objects.get()
+    assert response["X-Access-Seq"] == str(event.log_entry_id)
+    history = client.get(reverse("records-api-evidence-accesses", args=[served.pk])).json()
+    assert history["results"][0]["purpose"] == "执法监督检查" and history["results"][0]["who"] == "周监督"
+    client.force_login(cast.officer_b)
+    assert client.get(url, {"purpose": "看看"}).status_code == 403
+    assert client.get(reverse("records-api-evidence-accesses", args=[served.pk])).status_code == 403
+    assert AccessEvent.objects.count() == 1
+
+
+def test_the_party_page_opens_served_documents_with_the_code(client, cast, records):
+    served, internal = records
+    _, code = issue(cast)
+    page = client.get(reverse("records:party"))
+    assert page.status_code == 200 and "查询码" in page.content.decode()
+    assert "查询码无效" in client.post(reverse("records:party"), {"code": "AAAA-BBBB-CCCC"}).content.decode()
+    response = client.post(reverse("records:party"), {"code": code.lower()}, follow=True)
+    text = response.content.decode()
+    assert "行政处罚决定书" in text and "现场照片" not in text
+    download = client.post(reverse("records:party-open", args=[served.pk, "download"]))
+    assert download.status_code == 200 and _body(download) == access_log.open_content(served).read()
+    assert AccessEvent.objects.get().party_label.startswith("某某商贸有限公司")
+    assert client.post(reverse("records:party-open", args=[internal.pk, "download"])).status_code == 403
+    assert client.post(reverse("records:party-open", args=[served.pk, "delete"])).status_code == 404
+    assert AccessEvent.objects.count() == 1
+
+
+def test_the_party_page_locks_out_after_repeated_wrong_codes(client, cast, records):
+    from django.core.cache import cache
+
+    cache.clear()
+    _, code = issue(cast)
+    for _ in range(10):
+        client.post(reverse("records:party"), {"code": "AAAA-BBBB-CCCC"})
+    assert "次数过多" in client.post(reverse("records:party"), {"code": code}).content.decode()
+    cache.clear()
+
+
+def test_staff_issue_a_code_shown_once_and_revoke_it(client, cast, records):
+    client.force_login(cast.officer_a)
+    response = client.post(reverse("records:party-codes"), {
+        "case_ref": CASE, "party_type": "organisation", "party_id": cast.agency_b.uscc, "party_name": "某某商贸有限公司"})
+    row = PartyAccessCode.objects.get()
+    assert "查询码只显示这一次" in response.content.decode()
+    assert "查询码只显示这一次" not in client.get(reverse("records:party-codes")).content.decode()
+    bad = client.post(reverse("records:party-codes"), {
+        "case_ref": CASE, "party_type": "person", "party_id": "123", "party_name": "张三"})
+    assert "身份证号码" in bad.content.decode() and PartyAccessCode.objects.count() == 1
+    client.post(reverse("records:party-code-revoke", args=[row.pk]), {"reason": "当事人要求"})
+    assert PartyAccessCode.objects.get().revoked_at is not None
+    client.force_login(cast.officer_b)
+    assert client.get(reverse("records:party-code-revoke", args=[row.pk])).status_code == 404
