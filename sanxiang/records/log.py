@@ -7,8 +7,8 @@ sequence numbers have no gaps and no duplicates whatever the number of writers (
 ``SELECT … FOR UPDATE``; SQLite: ``BEGIN IMMEDIATE`` serialises writers). Under the lock an append
 costs one read of the head, then the INSERT of the entry (and of the tree nodes it completes, on
 every second append) and the UPDATE of the head — on PostgreSQL these three are one statement. A
-rolled-back transaction takes its entries with it, so the numbers stay gapless. Keep the work done after an append in the same transaction short:
-other writers wait for its commit.
+rolled-back transaction takes its entries with it, so the numbers stay gapless. Keep the work
+done after an append in the same transaction short: other writers wait for its commit.
 """
 
 import datetime
