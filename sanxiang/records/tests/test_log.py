@@ -48,7 +48,7 @@ def test_it_appends_canonical_entries_without_gaps(cast):
     assert bytes(first.canonical) == (
         f'{{"agency":{agency},"case_ref":"C-1","created_at":"2025-11-23T08:30:00.000000Z","kind":"evidence",'
         '"payload":{"b":1,"名称":"现场照片"},"seq":0,"target_id":"91350400MA2Y0X0X0X"}'
-    ).encode("utf-8")
+    ).encode()
     assert log.decode(LogEntry.objects.get(seq=0))["payload"] == {"名称": "现场照片", "b": 1}
     assert LogEntry.objects.get(seq=0).agency == cast.agency_a
     _assert_consistent()
