@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.core.models import AuditEvent
@@ -114,10 +115,11 @@ def test_times_out_of_order_or_in_the_future_are_refused(cast, camera):
 
 def test_custody_events_cannot_be_changed_or_deleted(cast, camera):
     event = devices.issue_device(cast.admin_a, camera, cast.officer_a.person)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         CustodyEvent.objects.filter(pk=event.pk).update(note="改")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         CustodyEvent.objects.filter(pk=event.pk).delete()
+    assert CustodyEvent.objects.get().note == ""
 
 
 def test_retiring_a_held_device_is_refused_and_retired_is_final(cast, camera):
@@ -159,3 +161,93 @@ def test_a_record_names_a_device_of_its_own_agency(cast, camera):
     devices.check_record_device(camera, agency=cast.agency_a)
     with pytest.raises(ValidationError, match="不属于"):
         devices.check_record_device(camera, agency=cast.agency_b)
+
+
+# --- Pages, API and admin --------------------------------------------------------------------------
+
+
+def test_the_pages_register_issue_and_show_the_custody_history(client, cast):
+    client.force_login(cast.admin_a)
+    response = client.post(reverse("records:device-add"), {
+        "agency": cast.agency_a.pk, "kind": "body_camera", "serial": "DSJ-7", "model_name": ""})
+    device = Device.objects.get(serial="DSJ-7")
+    assert response.status_code == 302
+    twice = client.post(reverse("records:device-add"), {"agency": cast.agency_a.pk, "kind": "recorder", "serial": "dsj-7"})
+    assert "已登记" in twice.content.decode() and Device.objects.count() == 1
+    client.post(reverse("records:device-issue", args=[device.pk]), {"person": cast.officer_a.person.pk, "note": ""})
+    held = client.post(reverse("records:device-issue", args=[device.pk]), {"person": cast.officer_a2.person.pk})
+    assert "须先归还" in held.content.decode()
+    client.force_login(cast.officer_a2)
+    page = client.get(reverse("records:device-detail", args=[device.pk])).content.decode()
+    assert "张执法" in page and "使用中" in page
+    assert client.get(reverse("records:device-issue", args=[device.pk])).status_code == 403
+    client.force_login(cast.officer_b)
+    assert client.get(reverse("records:device-detail", args=[device.pk])).status_code == 404
+    assert "DSJ-7" not in client.get(reverse("records:device-list")).content.decode()
+
+
+def test_the_room_pages_register_a_room(client, cast, camera):
+    client.force_login(cast.admin_a)
+    client.post(reverse("records:room-add"), {"agency": cast.agency_a.pk, "name": "听证室", "kind": "hearing",
+                                              "has_recording": "on", "device": camera.pk})
+    room = Room.objects.get()
+    bad = client.post(reverse("records:room-add"), {"agency": cast.agency_a.pk, "name": "听证室", "kind": "hearing",
+                                                    "has_recording": "on", "device": camera.pk})
+    assert "已有名为" in bad.content.decode() and Room.objects.count() == 1
+    client.post(reverse("records:room-edit", args=[room.pk]), {"name": "第一听证室", "kind": "hearing",
+                                                                "has_recording": "on", "device": camera.pk})
+    assert "第一听证室" in client.get(reverse("records:device-list")).content.decode()
+
+
+def test_the_api_manages_devices_and_custody(client, cast):
+    client.force_login(cast.admin_a)
+    created = client.post(reverse("records-api-devices"), {"agency": cast.agency_a.pk, "kind": "recorder",
+                                                           "serial": "LY-1"}, content_type="application/json")
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    again = client.post(reverse("records-api-devices"), {"agency": cast.agency_a.pk, "kind": "recorder",
+                                                         "serial": "ly-1"}, content_type="application/json")
+    assert again.status_code == 400 and "已登记" in again.json()["serial"][0]
+    issued = client.post(reverse("records-api-device-issue", args=[pk]), {"person": cast.officer_a.person.pk},
+                         content_type="application/json")
+    assert issued.json()["custodian"]["name"] == "张执法"
+    refused = client.post(reverse("records-api-device-issue", args=[pk]), {"person": cast.officer_b.person.pk},
+                          content_type="application/json")
+    assert refused.status_code == 400
+    client.post(reverse("records-api-device-return", args=[pk]), {}, content_type="application/json")
+    detail = client.get(reverse("records-api-device", args=[pk])).json()
+    assert detail["custodian"] is None and detail["history"][0]["person"]["name"] == "张执法"
+    room = client.post(reverse("records-api-rooms"), {"agency": cast.agency_a.pk, "name": "询问室", "kind": "inquiry",
+                                                      "device": pk}, content_type="application/json")
+    assert room.status_code == 201
+    client.force_login(cast.officer_a)
+    assert client.post(reverse("records-api-device-return", args=[pk]), {}, content_type="application/json"
+                       ).status_code == 403
+    assert client.get(reverse("records-api-devices")).json()["count"] == 1
+    client.force_login(cast.officer_b)
+    assert client.get(reverse("records-api-devices")).json()["count"] == 0
+    assert client.get(reverse("records-api-device", args=[pk])).status_code == 404
+
+
+def test_the_admin_shows_records_read_only_and_deletes_nothing(client, cast, camera):
+    from django.contrib import admin as django_admin
+    from django.contrib.auth import get_user_model
+
+    from sanxiang.records.models import AVRule
+
+    devices.issue_device(cast.admin_a, camera, cast.officer_a.person)
+    root = get_user_model().objects.create_superuser("root", password="x")
+    client.force_login(root)
+    for model in (Device, CustodyEvent, LogEntry, AVRule):
+        url = reverse(f"admin:records_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, model
+    for model, model_admin in django_admin.site._registry.items():
+        if model._meta.app_label == "records":
+            assert not model_admin.has_delete_permission(None), model
+    request = type("R", (), {"user": root})()
+    assert not django_admin.site._registry[CustodyEvent].has_change_permission(request)
+    rule = AVRule.objects.get(activity="seizure", agency__isnull=True)
+    response = client.post(reverse("admin:records_avrule_change", args=[rule.pk]), {
+        "activity": "seizure", "name": "查封扣押财产", "requirement": "full", "basis": "新依据", "agency": ""})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="records.avrule_changed").exists()
