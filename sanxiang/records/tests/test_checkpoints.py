@@ -201,3 +201,92 @@ def test_it_signs_and_verifies_with_sm2(settings, key_file, tmp_path):
     assert caught.value.reason == "bad_signature"
     path = checkpoints.export(tmp_path / "w")
     assert checkpoints.load_exported(path, trusted_key=key_text).size == 2
+
+
+# --------------------------------------------------------------------------- CLI and API
+
+from io import StringIO  # noqa: E402
+
+from django.core.management import CommandError, call_command  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+
+def _run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.req("REC-02")
+def test_the_command_makes_shows_and_exports(tmp_path):
+    _append(3)
+    assert "已生成签名检查点：大小 3" in _run("checkpoint", "make")
+    assert "沿用已有的检查点" in _run("checkpoint", "make")
+    assert AuditEvent.objects.filter(action="records.checkpoint", actor_label="system:checkpoint").count() == 1
+    shown = _run("checkpoint", "show")
+    assert "树大小：3" in shown and "签名有效" in shown and "\u2014 test.example/records " in shown
+    import json
+
+    data = json.loads(_run("checkpoint", "show", "--json"))
+    assert data["tree_size"] == 3 and data["verifier_key"] == checkpoints.verifier_key_text()
+    assert "已导出大小为 3" in _run("checkpoint", "export", str(tmp_path / "w"))
+    assert checkpoints.load_exported(tmp_path / "w").size == 3
+
+
+@pytest.mark.req("REC-02")
+def test_the_command_fails_clearly(tmp_path, settings):
+    with pytest.raises(CommandError, match="还没有签名检查点"):
+        _run("checkpoint", "show")
+    with pytest.raises(CommandError, match="还没有签名检查点"):
+        _run("checkpoint", "export", str(tmp_path / "w"))
+    (tmp_path / "file").write_text("x")
+    _run("checkpoint", "make")
+    with pytest.raises(CommandError, match="不是目录"):
+        _run("checkpoint", "export", str(tmp_path / "file"))
+    settings.PRODUCTION = True
+    settings.RECORDS = {**settings.RECORDS, "CHECKPOINT_KEY_FILE": tmp_path / "none" / "key"}
+    with pytest.raises(CommandError, match="生产模式下不会自动生成密钥"):
+        _run("checkpoint", "make")
+
+
+def test_the_command_help_says_to_run_it_on_a_schedule():
+    from sanxiang.records.management.commands.checkpoint import Command
+
+    text = Command().create_parser("sanxiang", "checkpoint").format_help()
+    assert "每 10 分钟" in text and "cron" in text and "systemd" in text
+
+
+def _client(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.req("REC-02")
+def test_the_api_gives_the_latest_checkpoint(cast):
+    client = _client(cast.officer_b)
+    assert client.get("/api/v1/records/checkpoints/latest/").status_code == 404
+    _append(4)
+    row = checkpoints.make_checkpoint()
+    response = client.get("/api/v1/records/checkpoints/latest/")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["tree_size"] == 4 and data["note"] == row.note
+    assert base64.b64decode(data["root"]) == bytes(row.root)
+    trusted = checkpoints.parse_verifier_key_text(data["verifier_key"])
+    assert checkpoints.verify_note(data["note"], trusted).size == 4
+    assert APIClient().get("/api/v1/records/checkpoints/latest/").status_code in (401, 403)
+
+
+@pytest.mark.req("REC-02")
+def test_only_administrators_make_checkpoints_through_the_api(cast):
+    _append(2)
+    for user in (cast.officer_a, cast.leader, cast.supervisor):
+        response = _client(user).post("/api/v1/records/checkpoints/")
+        assert response.status_code == 403
+    assert not Checkpoint.objects.exists()
+    response = _client(cast.admin_a).post("/api/v1/records/checkpoints/")
+    assert response.status_code == 201 and response.json()["tree_size"] == 2
+    assert _client(cast.admin_a).post("/api/v1/records/checkpoints/").status_code == 200
+    assert Checkpoint.objects.count() == 1
+    assert AuditEvent.objects.filter(action="records.checkpoint", actor=cast.admin_a).count() == 1

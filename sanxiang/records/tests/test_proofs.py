@@ -103,3 +103,94 @@ def test_it_says_when_a_node_is_missing():
         cursor.execute("DELETE FROM records_treenode WHERE level = 3")
     with pytest.raises(proofs.MissingNode, match="树节点"):
         proofs.inclusion_proof(2)
+
+
+# --------------------------------------------------------------------------- CLI and API
+
+import base64  # noqa: E402
+import json  # noqa: E402
+from io import StringIO  # noqa: E402
+
+from django.core.management import CommandError, call_command  # noqa: E402
+from rest_framework.test import APIClient  # noqa: E402
+
+
+def _run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.req("REC-02")
+def test_the_command_prints_verified_proofs():
+    leaves = _append(11)
+    data = json.loads(_run("proof", "inclusion", "6", "--size", "9", "--json"))
+    assert data["tree_size"] == 9 and [base64.b64decode(h) for h in data["hashes"]] == merkle.inclusion_proof(
+        leaves[:9], 6)
+    text = _run("proof", "inclusion", "6")
+    assert "条目 6 包含在大小为 11 的树中（已验证）" in text and merkle.root(leaves).hex() in text
+    data = json.loads(_run("proof", "consistency", "3", "11", "--json"))
+    assert [base64.b64decode(h) for h in data["hashes"]] == merkle.consistency_proof(leaves, 3)
+    assert "已验证" in _run("proof", "consistency", "3", "11")
+
+
+@pytest.mark.req("REC-02")
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("inclusion", "11"), "不在大小为 11 的树中"),
+        (("inclusion", "1", "--size", "12"), "超过了日志当前的条目数"),
+        (("inclusion", "x"), "不是整数"),
+        (("consistency", "0", "5"), "必须大于 0"),
+        (("consistency", "6", "5"), "大于目标树大小"),
+        (("consistency", "2", "99"), "超过了日志当前的条目数"),
+    ],
+)
+def test_the_command_rejects_bad_input(args, words):
+    _append(11)
+    with pytest.raises(CommandError, match=words):
+        _run("proof", *args)
+
+
+@pytest.mark.req("REC-02")
+def test_the_api_serves_proofs_to_any_signed_in_user(cast):
+    leaves = _append(9)
+    client = APIClient()
+    assert client.get("/api/v1/records/proofs/inclusion/?seq=1").status_code in (401, 403)
+    client.force_authenticate(cast.officer_b)
+    response = client.get("/api/v1/records/proofs/inclusion/?seq=5&size=7")
+    assert response.status_code == 200
+    data = response.json()
+    proof = [base64.b64decode(h) for h in data["hashes"]]
+    merkle.verify_inclusion(base64.b64decode(data["leaf_hash"]), 5, 7, proof, base64.b64decode(data["root"]))
+    assert base64.b64decode(data["root"]) == merkle.root(leaves[:7])
+    assert client.get("/api/v1/records/proofs/inclusion/?seq=8").json()["tree_size"] == 9
+    data = client.get("/api/v1/records/proofs/consistency/?from=3&to=9").json()
+    merkle.verify_consistency(3, 9, base64.b64decode(data["root1"]), base64.b64decode(data["root2"]),
+                              [base64.b64decode(h) for h in data["hashes"]])
+
+
+@pytest.mark.req("REC-02")
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("inclusion/", "缺少参数 seq"),
+        ("inclusion/?seq=abc", "不是非负整数"),
+        ("inclusion/?seq=-1", "不是非负整数"),
+        ("inclusion/?seq=%EF%BC%91", "不是非负整数"),  # a full-width digit
+        ("inclusion/?seq=9", "不在大小为 9 的树中"),
+        ("inclusion/?seq=1&size=10", "超过了日志当前的条目数"),
+        ("inclusion/?seq=1&size=99999999999999999999999", "超过了日志当前的条目数"),
+        ("consistency/?from=3", "缺少参数 to"),
+        ("consistency/?from=0&to=3", "必须大于 0"),
+        ("consistency/?from=5&to=3", "大于目标树大小"),
+        ("consistency/?from=1&to=10", "超过了日志当前的条目数"),
+    ],
+)
+def test_the_api_rejects_bad_parameters(cast, url, words):
+    _append(9)
+    client = APIClient()
+    client.force_authenticate(cast.officer_a)
+    response = client.get("/api/v1/records/proofs/" + url)
+    assert response.status_code == 400
+    assert words in response.json()["detail"]
