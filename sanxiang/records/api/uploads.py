@@ -45,12 +45,6 @@ PIECE = 1024 * 1024
 METADATA_ALIASES = {"filename": "original_name", "name": "original_name"}
 
 
-def _max_bytes() -> int:
-    from django.conf import settings
-
-    return int(settings.RECORDS["MAX_UPLOAD_BYTES"])
-
-
 def _messages(error: ValidationError) -> dict:
     if hasattr(error, "error_dict"):
         return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
@@ -150,7 +144,7 @@ class TusView(APIView):
 
     def options(self, request, *args, **kwargs):
         return _respond(
-            204, None, Tus_Version=TUS_VERSION, Tus_Extension=TUS_EXTENSIONS, Tus_Max_Size=_max_bytes(),
+            204, None, Tus_Version=TUS_VERSION, Tus_Extension=TUS_EXTENSIONS, Tus_Max_Size=ingest.max_upload_bytes(),
             Tus_Checksum_Algorithm=",".join(ingest.CHUNK_CHECKSUM_ALGORITHMS),
         )
 
@@ -176,8 +170,8 @@ class UploadCreateView(TusView):
             length = _int_header(request, "Upload-Length")
             if length is None:
                 raise ValidationError("缺少请求头 Upload-Length")
-            if length > _max_bytes():
-                raise ingest.UploadTooLarge(ingest._limit_message(_max_bytes()))
+            if length > ingest.max_upload_bytes():
+                raise ingest.UploadTooLarge(ingest.limit_message(ingest.max_upload_bytes()))
             metadata = parse_metadata(request.headers.get("Upload-Metadata", ""))
             session = ingest.open_upload(request.user, None, length, metadata)
         except REFUSALS as error:
@@ -298,8 +292,8 @@ class EvidenceCreateView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"file": ["请选择要上传的文件"]}, status=400)
-        if upload.size > _max_bytes():
-            return Response({"detail": ingest._limit_message(_max_bytes())}, status=413)
+        if upload.size > ingest.max_upload_bytes():
+            return Response({"detail": ingest.limit_message(ingest.max_upload_bytes())}, status=413)
         metadata: dict = {}
         for name in META_FIELDS:
             if name == "officers":
