@@ -167,7 +167,7 @@ def test_it_passes_a_clean_store(store):
 
 
 @pytest.mark.req("REC-07")
-def test_it_reads_the_log_in_batches(store, django_assert_max_num_queries):
+def test_it_reads_the_log_in_batches(store):
     add_events(store.agency, 30, start=100)
     code, out, err = run("--batch-size", "4")
     assert code == 0, out + err
@@ -224,9 +224,37 @@ def test_it_finds_a_row_edited_with_raw_sql(store):
 def test_it_finds_an_edited_column(store):
     with triggers_dropped("records_logentry") as cursor:
         cursor.execute("UPDATE records_logentry SET case_ref = %s WHERE seq = 2", ["另一案件"])
-    code, out, _ = run()
-    assert code == 1
-    assert "第 2 条的 case_ref 字段（'另一案件'）与已入账的内容" in out
+    for args in ((), ("--quick",)):
+        code, out, _ = run(*args)
+        assert code == 1
+        assert "第 2 条的 case_ref 字段（'另一案件'）与已入账的内容（'市监罚〔2026〕7号'）不符" in out
+
+
+@pytest.mark.req("REC-06")
+@pytest.mark.parametrize("column", ["created_at", "kind", "agency_id", "target_id"])
+def test_it_finds_every_edited_column(store, column):
+    value = {"created_at": "2026-01-01 00:00:00", "kind": "other", "agency_id": store.cast.agency_b.pk,
+             "target_id": "91330100MA27XYZ12K"}[column]
+    with triggers_dropped("records_logentry") as cursor:
+        cursor.execute(f"UPDATE records_logentry SET {column} = %s WHERE seq = 8", [value])
+    name = column.removesuffix("_id") if column == "agency_id" else column
+    for args in ((), ("--quick",)):
+        code, out, _ = run(*args)
+        assert code == 1
+        assert f"第 8 条的 {name} 字段" in out
+
+
+@pytest.mark.req("REC-06")
+def test_it_finds_an_entry_not_in_canonical_form(store):
+    """Same document, other bytes (indented), leaf hash made to match: not what the log service writes."""
+    document = log.decode(LogEntry.objects.get(seq=3))
+    data = json.dumps(document, indent=1, ensure_ascii=False).encode()
+    with triggers_dropped("records_logentry") as cursor:
+        cursor.execute("UPDATE records_logentry SET canonical = %s, leaf_hash = %s WHERE seq = 3", [data, merkle.leaf_hash(data)])
+    for args in ((), ("--quick",)):
+        code, out, _ = run(*args)
+        assert code == 1
+        assert "第 3 条的内容不是日志服务写出的规范形式" in out
 
 
 @pytest.mark.req("REC-06")
@@ -425,6 +453,8 @@ def test_it_refuses_a_trusted_key_file_that_is_not_one(store, tmp_path):
     assert code == 2 and "验证公钥无效" in err
     code, _, err = run("--trusted-key", str(tmp_path / "absent"))
     assert code == 2 and "无法读取验证公钥文件" in err
+    code, _, err = run("--batch-size", "0")
+    assert code == 2 and "批大小必须是正整数" in err
 
 
 # --------------------------------------------------------------------------- files

@@ -14,7 +14,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanxiang.records.verify import STATUS_LABELS, VerifyConfigError, verify
+from sanxiang.records.verify import BATCH, STATUS_LABELS, VerifyConfigError, verify
 
 
 class Command(BaseCommand):
@@ -30,11 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--quick", action="store_true", help="快速模式：不重算文件哈希，只核对文件是否存在和大小")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出核验报告")
         parser.add_argument("--list-files", action="store_true", help="逐个列出所有文件（默认只列出有问题的文件）")
-        parser.add_argument("--batch-size", type=int, default=2000, help="每批读取的行数（默认 2000）")
+        parser.add_argument("--batch-size", type=int, default=BATCH, help=f"每批读取的行数（默认 {BATCH}）")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args, against=None, trusted_key=None, quick=False, json=False, list_files=False,
-               batch_size=2000, no_progress=False, **options):
+               batch_size=BATCH, no_progress=False, **options):
         key_text = None
         if trusted_key:
             try:
