@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = os.environ.get("SANXIANG_BENCH_DATABASE", "sanxiang_bench")
 
 
 def base_url() -> str:
@@ -34,8 +33,12 @@ def _admin_connect(url: str):
 
 
 @contextlib.contextmanager
-def scratch_database(keep: bool = False):
-    """Create (replacing any leftover) and migrate the scratch database; yield its URL; drop it."""
+def scratch_database(name: str = "sanxiang_bench", keep: bool = False):
+    """Create (replacing any leftover) and migrate the scratch database; yield its URL; drop it.
+
+    ``SANXIANG_BENCH_DATABASE`` overrides the name. The database is dropped afterwards unless ``keep``.
+    """
+    BENCH_DB = os.environ.get("SANXIANG_BENCH_DATABASE", name)  # noqa: N806
     url = base_url()
     bench_url = with_database(url, BENCH_DB)
     with _admin_connect(url) as conn:

@@ -126,7 +126,7 @@ def main():
     parser.add_argument("--samples", type=int, default=2000, help="inclusion proofs timed")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
     args = parser.parse_args()
-    with scratch_database(keep=args.keep) as url:
+    with scratch_database("sanxiang_bench_proofs", keep=args.keep) as url:
         print(f"building {args.entries:,d} entries with log.bulk_append (chunks of {args.chunk:,d}) ...")
         seconds = build(args.entries, args.chunk)
         print(f"built in {seconds:.1f} s ({args.entries / seconds:.0f} entries/s)")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import os
 import secrets
@@ -156,7 +157,7 @@ def signers() -> list[notes.NoteSigner]:
     """The signers of new checkpoints (one: the configured key)."""
     key = _private_key()
     if _algorithm() == SM2:
-        return [Sm2Signer(key, _key_name())]
+        return [_sm2_signer(key, _key_name())]
     return [notes.Ed25519Signer(key, _key_name())]
 
 
@@ -223,6 +224,11 @@ def _sm2_crypt(private_hex: str, public_hex: str):
 
 def _sm2_key_hash(name: str, public: bytes) -> bytes:
     return hashlib.sha256(name.encode("utf-8") + b"\n" + SM2_TYPE + public).digest()[:4]
+
+
+@functools.lru_cache(maxsize=4)
+def _sm2_signer(key: bytes, name: str) -> Sm2Signer:
+    return Sm2Signer(key, name)  # deriving the public key is slow in pure Python: once per key
 
 
 class Sm2Signer:

@@ -290,3 +290,37 @@ def test_only_administrators_make_checkpoints_through_the_api(cast):
     assert _client(cast.admin_a).post("/api/v1/records/checkpoints/").status_code == 200
     assert Checkpoint.objects.count() == 1
     assert AuditEvent.objects.filter(action="records.checkpoint", actor=cast.admin_a).count() == 1
+
+
+@pytest.mark.req("REC-02")
+def test_sm2_signatures_interoperate_with_openssl(tmp_path):
+    """Our SM2-with-SM3 signatures verify in OpenSSL and OpenSSL's verify here (default ID 1234567812345678)."""
+    import shutil
+    import subprocess
+
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    key = tmp_path / "k.pem"
+    if subprocess.run(["openssl", "genpkey", "-algorithm", "SM2", "-out", str(key)], capture_output=True).returncode:
+        pytest.skip("this OpenSSL has no SM2")
+    text = subprocess.run(["openssl", "pkey", "-in", str(key), "-text", "-noout"], capture_output=True, text=True,
+                          check=True).stdout
+    private = bytes.fromhex("".join(text.split("priv:")[1].split("pub:")[0].split()).replace(":", ""))[-32:]
+    subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-out", str(tmp_path / "p.pem")], check=True)
+    signer = checkpoints.Sm2Signer(private.rjust(32, b"\0"), "test.example/records")
+    message = notes.format_checkpoint("test.example/records", 5, b"\x05" * 32).encode()
+    (tmp_path / "m").write_bytes(message)
+    ours = signer.sign(message)
+    (tmp_path / "s").write_bytes(encode_dss_signature(int.from_bytes(ours[:32], "big"), int.from_bytes(ours[32:], "big")))
+    common = ["-rawin", "-digest", "sm3", "-in", str(tmp_path / "m"), "-pkeyopt", "distid:1234567812345678"]
+    checked = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(tmp_path / "p.pem"), *common,
+                              "-sigfile", str(tmp_path / "s")], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", str(key), *common, "-out", str(tmp_path / "s2")], check=True)
+    r, s = decode_dss_signature((tmp_path / "s2").read_bytes())
+    theirs = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    verifier = checkpoints.Sm2Verifier(signer.public_key, "test.example/records")
+    assert verifier.verify(message, theirs)
+    assert not verifier.verify(message + b"x", theirs)
