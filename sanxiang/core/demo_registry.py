@@ -27,6 +27,7 @@ AUDIT_ACTION = "demo.load"
 
 LOADERS: list[str] = [
     "sanxiang.org.demo.load_demo_org",
+    "sanxiang.records.demo.load_demo_records",
 ]
 
 
