@@ -196,7 +196,10 @@ def test_the_room_pages_register_a_room(client, cast, camera):
     assert "已有名为" in bad.content.decode() and Room.objects.count() == 1
     client.post(reverse("records:room-edit", args=[room.pk]), {"name": "第一听证室", "kind": "hearing",
                                                                 "has_recording": "on", "device": camera.pk})
-    assert "第一听证室" in client.get(reverse("records:device-list")).content.decode()
+    page = client.get(reverse("records:device-list")).content.decode()
+    assert "第一听证室" in page
+    assert f'<a href="{reverse("records:device-list")}" class="active"' in page  # the main navigation
+    assert f'href="{reverse("records:evidence-list")}"' in page
 
 
 def test_the_api_manages_devices_and_custody(client, cast):
