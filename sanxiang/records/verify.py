@@ -279,8 +279,8 @@ class _TreePass:
             where = f"第 {first} 条" if first == last else f"第 {first}–{last} 条（共 {last - first + 1} 条）"
             report.add("seq_gap", f"日志缺少{where}：序号不连续，条目被删除", seq=first)
             # Later nodes can no longer be compared place by place; the roots and checkpoints say the rest.
+            self.flush_nodes()
             self.compare_nodes = False
-            self.pending.clear()
         data = bytes(canonical)
         leaf = merkle.leaf_hash(data)
         if bytes(stored_leaf) != leaf:

@@ -7,10 +7,12 @@ back — and expects a non-zero exit status and a message that names what broke.
 
 import base64
 import contextlib
+import datetime
 import hashlib
 import io
 import json
 import os
+import random
 import sqlite3
 import subprocess
 import sys
@@ -20,10 +22,12 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from sanxiang.core.append_only import create_sql, drop_sql
 from sanxiang.records import checkpoint as notes
-from sanxiang.records import checkpoints, log, merkle, storage
+from sanxiang.records import checkpoints, demo, log, merkle, retention, storage
+from sanxiang.records.ingest import ingest_stream
 from sanxiang.records.models import Blob, EvidenceRecord, LogEntry, LogHead, TreeNode
 from sanxiang.records.verify import verify
 
@@ -158,6 +162,10 @@ def test_it_passes_a_clean_store(store):
     assert "日志条目：11 条" in out
     assert "完好（ok）3" in out
     assert "有效检查点覆盖前 11 条" in out
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("verify", stdout=out, stderr=err)  # with the progress bar (shown only on runs over a second)
+    assert "核验通过" in out.getvalue()
 
     report = verify()
     assert report.ok and report.entries == 11 and report.files["ok"] == 3
@@ -527,6 +535,27 @@ def test_it_reports_content_removed_under_retention_as_removed(store):
     path_of(store.records[1].blob).unlink()
     code, out, _ = run()
     assert code == 1 and "缺失（missing）1" in out
+
+
+@pytest.mark.req("REC-06")
+def test_it_reports_a_removal_through_the_retention_service(cast, records_settings):
+    """Real ingestion, request, second person's approval, execution: the file is removed, verify still passes."""
+    end = timezone.now() - datetime.timedelta(days=31 * 7)
+    metadata = {"title": "日常巡查执法记录仪视频", "kind": "video",
+                "captured_from": (end - datetime.timedelta(minutes=5)).isoformat(), "captured_to": end.isoformat()}
+    footage = ingest_stream(cast.officer_a, [demo.make_avi(random.Random(3), seconds=1)], metadata)
+    checkpoints.make_checkpoint()
+    request = retention.request_removal(cast.officer_a, footage, "日常巡查录像，保存期限届满")
+    retention.approve_removal(cast.leader, request)
+    tombstone = retention.execute_removal(cast.admin_a, request)
+
+    report = verify()
+    assert report.ok, report.problems
+    assert report.files == {"ok": 0, "changed": 0, "missing": 0, "untracked": 0, "removed": 1}
+    [item] = report.file_list
+    assert item.sha256 == footage.blob_id and item.status == "removed"
+    assert f"第 {tombstone.seq} 条到期删除记录" in item.detail and "日常巡查录像，保存期限届满" in item.detail
+    assert cast.leader.username in item.detail and cast.officer_a.username in item.detail
 
 
 # --------------------------------------------------------------------------- the real command line
