@@ -147,7 +147,11 @@ def main():
               f"baseline reading the same rows only: {read_only:.1f} s; ratio {full / read_only:.2f}")
         print(f"  target <= 60 s: {'met' if full <= 60 else 'NOT met'}")
         if (ROOT / "sanxiang" / "records" / "management" / "commands" / "verify.py").exists():
-            env = {**os.environ, "SANXIANG_DATABASE_URL": url}
+            import tempfile
+
+            empty = tempfile.mkdtemp(prefix="sanxiang-bench-")  # no evidence files: this log holds entries only
+            env = {**os.environ, "SANXIANG_DATABASE_URL": url, "SANXIANG_RECORDS_ROOT": empty,
+                   "SANXIANG_MEDIA_ROOT": empty}
             started = time.perf_counter()
             result = subprocess.run([str(ROOT / ".venv" / "bin" / "sanxiang"), "verify", "--quick", "--no-progress"],
                                     env=env, cwd=ROOT, capture_output=True, text=True)
