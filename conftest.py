@@ -17,6 +17,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _records_in_tmp(settings, tmp_path_factory):
+    """Evidence files, archives and the checkpoint key of every test go to a fresh folder, never ./var."""
+    root = tmp_path_factory.mktemp("records")
+    settings.RECORDS = {**settings.RECORDS, "ROOT": root, "CHECKPOINT_KEY_FILE": root / "keys" / "checkpoint-ed25519.key"}
+
+
 # --- Append-only tables and the test runner's flush ------------------------------------------
 #
 # ``transactional_db`` and ``live_server`` tests end with Django's flush of every table (TRUNCATE on
