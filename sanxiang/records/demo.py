@@ -401,6 +401,12 @@ class _DemoRecords:
 
 
 def load_demo_records(rng: random.Random) -> list:
-    """Demo loader (see :mod:`sanxiang.core.demo_registry`): devices, rooms, evidence, one archived case."""
+    """Demo loader (see :mod:`sanxiang.core.demo_registry`): devices, rooms, evidence, one archived case.
+
+    Ends with a signed checkpoint over everything it recorded, as the scheduled `checkpoint make` would.
+    """
+    from .checkpoints import make_checkpoint
+
     _DemoRecords(rng).run()
+    make_checkpoint()
     return []

@@ -1,5 +1,7 @@
 """``sanxiang demo``: set up the demo (database, demo data, logins table) and serve it."""
 
+import os
+import shutil
 import time
 import unicodedata
 from pathlib import Path
@@ -115,3 +117,13 @@ class Command(BaseCommand):
             self.stdout.write(f"已删除演示数据库 {path}（{'、'.join(removed)}）。")
         else:
             self.stdout.write(f"演示数据库 {path} 不存在，无需删除。")
+        self.reset_record_files()
+
+    def reset_record_files(self):
+        """The demo's evidence files and archives go with its database, but only inside the var directory."""
+        root = Path(settings.RECORDS["ROOT"]).resolve()
+        if root.is_dir() and root.is_relative_to(Path(settings.VAR_DIR).resolve()):
+            for folder, _dirs, _files in os.walk(root):
+                os.chmod(folder, 0o755)  # stored files are read-only; their folders must be writable to remove them
+            shutil.rmtree(root)
+            self.stdout.write(f"已删除演示证据文件 {root}。")
