@@ -185,7 +185,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "sanxiang API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "sanxiang API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "DeviceKindEnum": "sanxiang.records.models.devices.Device.Kind",
+        "RoomKindEnum": "sanxiang.records.models.devices.Room.Kind",
+        "EvidenceKindEnum": "sanxiang.records.models.files.EvidenceRecord.Kind",
+    },
+}
 
 # --- Domain defaults (law's values; agencies override in data) ------------------------------
 SANXIANG = {
