@@ -69,6 +69,7 @@ def assert_removed(record, request_pk, requester, approver, executor):
 @pytest.mark.req("REC-06")
 def test_pages_request_approve_by_a_second_person_and_execute(cast, client, old, linked):
     client.force_login(cast.officer_a)
+    assert 'href="/records/retention/"' in client.get("/records/evidence/").content.decode()
     due = client.get("/records/retention/due/").content.decode()
     assert f'data-evidence="{old.pk}"' in due and "申请删除" in due
     assert f'data-evidence="{linked.pk}"' not in due  # linked to a case: kept permanently
