@@ -6,6 +6,8 @@ tests below run in file order: the first leaves a committed audit event behind, 
 table empty and the triggers back.
 """
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -60,7 +62,8 @@ def test_a_plain_flush_is_refused_by_the_triggers(transactional_db):
     event = _write_event()
     with pytest.raises(CommandError, match="couldn't be flushed") as refused:
         call_command("flush", verbosity=0, interactive=False)
-    assert f"append-only table {TABLE}" in str(refused.value.__cause__)
+    # PostgreSQL truncates all tables at once and names whichever append-only table it meets first.
+    assert re.search(r"append-only table \w+: (TRUNCATE|DELETE) refused", str(refused.value.__cause__))
     assert AuditEvent.objects.filter(pk=event.pk).exists()
     _assert_triggers_in_place()
 
