@@ -116,7 +116,17 @@ def open_record(user, evidence: EvidenceRecord, *, action: str, purpose: str) ->
         raise _deny(user, evidence, action, purpose)
     action = _clean_action(action)
     purpose = clean_purpose(purpose)
+    _require_content(evidence)
     return _write(evidence, action=action, purpose=purpose, user=user)
+
+
+CONTENT_GONE = "该记录的文件内容已不在存储中（到期删除或缺失），无法查看或下载；可由执法监督人员运行 sanxiang verify 核查"
+
+
+def _require_content(evidence: EvidenceRecord) -> None:
+    """An access is logged only when there is content to give (a removed file is no completed access)."""
+    if not storage.get_store().exists(evidence.blob.storage_name):
+        raise ValidationError(CONTENT_GONE, code="content_gone")
 
 
 # --- The party's access code -----------------------------------------------------------------------
@@ -172,6 +182,7 @@ def open_as_party(code, evidence: EvidenceRecord, *, action: str = AccessEvent.A
         raise _deny(None, evidence, action, purpose, label=f"当事人：{party_label(party_code)}")
     action = _clean_action(action)
     purpose = clean_purpose(purpose)
+    _require_content(evidence)
     return _write(evidence, action=action, purpose=purpose, party_label=party_label(party_code))
 
 

@@ -62,7 +62,7 @@ from sanxiang.org.models import Agency, Person
 from sanxiang.org.services import SystemActor
 
 from . import log, sniff, storage
-from .models import Blob, CaseArchive, Device, EvidenceRecord, LogEntry, Room, UploadSession
+from .models import Blob, CaseArchive, Device, EvidenceRecord, LogEntry, RemovalRequest, Room, UploadSession
 from .models.files import PartyType
 
 PIECE = 1024 * 1024
@@ -458,6 +458,9 @@ def _store(actor, uploaded_by, metadata: dict, temp_path: Path, digest: HashingW
     size = os.stat(temp_path).st_size
     if size != digest.size:
         raise Conflict("已接收的数据与记录的长度不一致，请重新上传")
+    if RemovalRequest.objects.filter(status=RemovalRequest.Status.EXECUTED, evidence__blob_id=digest.sha256).exists():
+        # Re-storing removed bytes would make `verify` report a later loss of them as "removed", not "missing".
+        raise ValidationError("相同内容的文件已按保存期限删除，不能再次登记；如确需保存，请联系系统管理员")
     store = storage.get_store()
     name, _created = store.publish(temp_path, digest.sha256, size)
     with transaction.atomic():

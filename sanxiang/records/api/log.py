@@ -127,8 +127,8 @@ def _param(request, name: str, label: str, *, required: bool):
         if required:
             raise ValidationError(f"缺少参数 {name}（{label}）")
         return None
-    if not value.isascii() or not value.isdigit():
-        raise ValidationError(f"参数 {name}（{label}）“{value[:40]}”不是非负整数")
+    if not value.isascii() or not value.isdigit() or len(value) > 18:
+        raise ValidationError(f"参数 {name}（{label}）“{value[:40]}”不是不超过18位的非负整数")
     return int(value)
 
 

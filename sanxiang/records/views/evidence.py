@@ -152,6 +152,7 @@ def evidence_detail(request, pk: int):
         "record": record,
         "officers": record.officers.select_related("department").order_by("name"),
         "corrections": record.corrections.restrict(request.user, VIEW),
+        "corrected": EvidenceRecord.objects.restrict(request.user, VIEW).filter(pk=record.corrects_id).first(),
         "view_url": _url_or_none("records:evidence-view", record.pk),
         "download_url": _url_or_none("records:evidence-download", record.pk),
     })
