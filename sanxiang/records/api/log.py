@@ -127,8 +127,10 @@ def _param(request, name: str, label: str, *, required: bool):
         if required:
             raise ValidationError(f"缺少参数 {name}（{label}）")
         return None
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        raise ValidationError(f"参数 {name}（{label}）“{value[:40]}”不是不超过18位的非负整数")
+    if not value.isascii() or not value.isdigit():
+        raise ValidationError(f"参数 {name}（{label}）“{value[:40]}”不是非负整数")
+    if len(value) > 100:
+        raise ValidationError(f"参数 {name}（{label}）数值过大")
     return int(value)
 
 

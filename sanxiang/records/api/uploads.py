@@ -108,8 +108,10 @@ def _int_header(request, name: str) -> int | None:
     if value is None:
         return None
     value = value.strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 18:
-        raise ValidationError(f"请求头 {name} 应为不超过18位的非负整数")
+    if not value.isascii() or not value.isdigit():
+        raise ValidationError(f"请求头 {name} 应为非负整数")
+    if len(value) > 100:
+        raise ValidationError(f"请求头 {name} 数值过大")
     return int(value)
 
 

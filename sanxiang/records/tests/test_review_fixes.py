@@ -17,7 +17,7 @@ def test_an_oversized_sequence_number_is_a_clear_400(cast, client):
     client.force_login(cast.officer_a)
     response = client.get("/api/v1/records/proofs/inclusion/", {"seq": "1" * 5000})
     assert response.status_code == 400
-    assert "非负整数" in response.content.decode()
+    assert "数值过大" in response.content.decode()
 
 
 def test_an_oversized_upload_length_is_a_clear_400(cast, client):
