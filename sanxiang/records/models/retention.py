@@ -17,6 +17,12 @@ class RetentionCategory(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.code == "routine" and self.months is not None and self.months < 6:
+            raise ValidationError({"months": _("未关联案件的日常音像记录保存期限不得少于6个月")})
+
 
 class RemovalRequest(models.Model):
     """Removal of a record's content at the end of retention (到期删除): a reason and two people's approval.

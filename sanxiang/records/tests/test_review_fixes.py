@@ -39,3 +39,13 @@ def test_removed_content_cannot_be_opened_or_stored_again(cast):
     assert AccessEvent.objects.count() == before  # a refused open is no completed access
     with pytest.raises(ValidationError, match="已按保存期限删除"):
         ingest.ingest_stream(cast.officer_a, [content], {"title": "再次上传", "kind": "video"})
+
+
+@pytest.mark.req("REC-06")
+def test_routine_footage_is_kept_at_least_six_months(db):
+    from sanxiang.records.models import RetentionCategory
+
+    routine = RetentionCategory.objects.get(code="routine")
+    routine.months = 3
+    with pytest.raises(ValidationError, match="不得少于6个月"):
+        routine.full_clean()

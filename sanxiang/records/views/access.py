@@ -243,7 +243,8 @@ def party(request):
             try:
                 row = access_log.party_code_for(request.POST.get("code", "")[:40])
             except ValidationError as invalid:
-                cache.set(key, failures + 1, PARTY_LOCK_SECONDS)
+                cache.add(key, 0, PARTY_LOCK_SECONDS)
+                cache.incr(key)  # atomic, so parallel guesses each count
                 error = invalid.message_dict["code"][0]
             else:
                 request.session.cycle_key()
