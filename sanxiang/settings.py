@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sanxiang.core",
     "sanxiang.org",
     "sanxiang.records",
+    "sanxiang.catalog",
 ]
 
 MIDDLEWARE = [
