@@ -19,6 +19,8 @@ class LogEntry(models.Model):
         DEVICE = "device", _("设备领用")
         ARCHIVE = "archive", _("归档")
         TOMBSTONE = "tombstone", _("到期删除")
+        PUBLICATION = "publication", _("公示发布")
+        DRAW = "draw", _("双随机抽取")
         OTHER = "other", _("其他")
 
     seq = models.BigIntegerField(_("序号"), primary_key=True)  # the leaf index: 0, 1, 2, … without gaps
