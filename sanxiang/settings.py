@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sanxiang.org",
     "sanxiang.records",
     "sanxiang.catalog",
+    "sanxiang.portal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""URL patterns (being written)."""
+
+urlpatterns: list = []
