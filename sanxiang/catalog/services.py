@@ -20,10 +20,12 @@ Who may:
 - answer an error report (纠错答复): staff of the owning department, or the agency's publisher or
   administrator.
 
-Publishing: the approved version gets ``effective_from`` (default today; never before today, never
-before the previous published version's); every earlier published version still open at that date
-ends there (``effective_to``), whether it is in force or was itself future-dated and is replaced
-before it took effect. What was in force on a past day never changes.
+Publishing: the approved version gets ``effective_from`` (default today, or the date planned in the
+draft; never before today, so never before the version in force). The newest approval decides from
+its date on: every published version still open at that date ends there (``effective_to`` = the new
+date), and a version published earlier for a later date that has not yet taken effect is replaced
+before it does (``effective_to`` = its own ``effective_from``: a zero-length span, never in force).
+What was in force on a past day never changes.
 """
 
 from __future__ import annotations
@@ -363,22 +365,28 @@ def approve(user, version: Version, *, note="", effective_from=None) -> Version:
             raise ValidationError({"effective_from": f"生效日期{start.isoformat()}早于今天（{today.isoformat()}），"
                                                      f"已经过去的日期不能再改变当日施行的内容"})
         published = list(entry.versions.select_for_update().filter(status=VersionStatus.PUBLISHED))
-        previous = max(published, key=lambda v: (v.effective_from, v.number), default=None)
-        if previous is not None and start < previous.effective_from:
-            raise ValidationError({"effective_from": f"生效日期{start.isoformat()}早于上一版本（第{previous.number}版）的"
-                                                     f"生效日期{previous.effective_from.isoformat()}"})
+        current = [v for v in published if v.effective_from <= today and (v.effective_to is None or v.effective_to > today)]
+        for previous in current:  # (always true given start >= today; kept as the rule's plain statement)
+            if start < previous.effective_from:
+                raise ValidationError({"effective_from": f"生效日期{start.isoformat()}早于现行版本（第{previous.number}版）的"
+                                                         f"生效日期{previous.effective_from.isoformat()}"})
         content = _clean_content(entry.kind, version.content, entry.agency)
         if content != version.content:
             raise ValidationError("该版本的内容与现行法律法规库不一致（如条文已更新），请退回起草人核对后重新送审")
         now = timezone.now()
         for old in published:
-            if old.effective_to is None or old.effective_to > start:
-                before = audit.snapshot(old, ["effective_from", "effective_to"])
+            if old.effective_to is not None and old.effective_to <= start:
+                continue
+            before = audit.snapshot(old, ["effective_from", "effective_to"])
+            if old.effective_from < start:
                 old.effective_to = start
-                old.save(update_fields=["effective_to"])
-                audit.record(user, "catalog.supersede", old, before=before,
-                             after=audit.snapshot(old, ["effective_from", "effective_to"]),
-                             reason=f"由第{version.number}版自{start.isoformat()}起替代")
+                reason = f"由第{version.number}版自{start.isoformat()}起替代"
+            else:  # published for a later date, not yet in force: replaced before it takes effect
+                old.effective_to = old.effective_from
+                reason = f"尚未施行，由第{version.number}版（自{start.isoformat()}起施行）取代，不再施行"
+            old.save(update_fields=["effective_to"])
+            audit.record(user, "catalog.supersede", old, before=before,
+                         after=audit.snapshot(old, ["effective_from", "effective_to"]), reason=reason)
         before = audit.snapshot(version, VERSION_FIELDS)
         version.status = VersionStatus.PUBLISHED
         version.decided_by = user
