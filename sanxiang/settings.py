@@ -223,4 +223,7 @@ RECORDS = {
     "AV_TIME_TOLERANCE_SECONDS": int(env("AV_TIME_TOLERANCE_SECONDS", "300")),
     # Retention of routine footage not linked to a case (months); linked records are permanent.
     "ROUTINE_RETENTION_MONTHS": int(env("ROUTINE_RETENTION_MONTHS", "6")),
+    # PostgreSQL: commit a log append without waiting for the disk while the log head is locked, then
+    # wait for the write-ahead log to reach the disk before reporting success (docs/records.md).
+    "LOG_DEFERRED_FLUSH": env_bool("LOG_DEFERRED_FLUSH", default=True),
 }

@@ -51,6 +51,7 @@ def _write(specs: list[dict], *, batch_size: int | None = None) -> list[LogEntry
     connection = transaction.get_connection()
     postgres = connection.vendor == "postgresql"
     if postgres:
+        _defer_flush(connection)
         with connection.cursor() as cursor:
             cursor.execute("SELECT size, frontier FROM records_loghead WHERE id = 1 FOR UPDATE")
             row = cursor.fetchone()
@@ -116,6 +117,48 @@ UPDATE records_loghead SET size = %s, frontier = %s::jsonb, root = %s, updated_a
 """
 
 
+def _defer_flush(connection) -> None:
+    """Take the disk flush out of the head's lock, without reporting success before the flush.
+
+    Appends are serial: the head row stays locked until the appending transaction has committed.
+    With a synchronous commit each writer would hold the lock through its own WAL flush (an fsync),
+    so the log could never pass one flush per entry. Instead the appending transaction commits
+    with ``synchronous_commit = off`` — the lock is released as soon as the commit record is in
+    the WAL buffers — and right after the commit, before control returns to the caller, the writer
+    waits for the WAL to reach the disk by committing a tiny transaction synchronously
+    (:func:`_wait_for_flush`). Writers waiting for their flush no longer hold the lock, so their
+    flushes are shared (group commit).
+
+    What a crash can do: PostgreSQL recovers the WAL in order up to the last flushed record, and
+    log transactions commit one after another in sequence order, so what survives is always a
+    prefix of the log — no gap. An append lost in a crash was never reported as done: its caller
+    was still waiting in :func:`_wait_for_flush`. Signed checkpoints commit synchronously, so
+    everything a checkpoint covers is on disk before the checkpoint exists.
+    """
+    from django.conf import settings
+
+    if not settings.RECORDS.get("LOG_DEFERRED_FLUSH", True):
+        return
+    if any(getattr(item[1], "sanxiang_flush", False) for item in connection.run_on_commit):
+        return  # already arranged in this transaction (a savepoint rollback takes both away together)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO off")
+
+    def wait():
+        _wait_for_flush(connection)
+
+    wait.sanxiang_flush = True
+    transaction.on_commit(wait, using=connection.alias)
+
+
+def _wait_for_flush(connection) -> None:
+    """Block until the WAL is on disk up to (at least) the just-committed log transaction."""
+    with connection.cursor() as cursor:
+        # A transaction that holds a transaction id writes a commit record; committed synchronously,
+        # it returns only once the WAL up to that record — ours included — has been flushed.
+        cursor.execute("SELECT pg_current_xact_id()")
+
+
 def _write_postgres(connection, entries, nodes, size, frontier, root, now) -> None:
     """PostgreSQL: entries, nodes and the head in one statement, so the head's lock is held for one round trip less."""
     with connection.cursor() as cursor:
@@ -141,8 +184,43 @@ def append(kind: str, payload: dict, *, agency=None, case_ref: str = "", target_
     """Append one entry; must run inside the transaction that stores what it records."""
     _in_transaction()
     _check(kind)
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        return _append_postgres(connection, kind, payload, agency, case_ref, target_id, at)
     spec = {"kind": kind, "payload": payload, "agency": agency, "case_ref": case_ref, "target_id": target_id, "at": at}
     return _write([spec])[0]
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _append_postgres(connection, kind, payload, agency, case_ref, target_id, at) -> LogEntry:
+    """One entry on PostgreSQL through ``sanxiang_log_append`` (migration 0006): one statement under the lock.
+
+    The canonical document is the same stable JSON as :func:`canonical_bytes` gives; only the
+    number and the time are filled in by the function, under the head's lock (keys sorted:
+    agency, case_ref, created_at, kind, payload, seq, target_id).
+    """
+    agency_id = agency.pk if agency is not None else None
+    head = f'{{"agency":{_dumps(agency_id)},"case_ref":{_dumps(case_ref)},"created_at":"'
+    middle = f'","kind":{_dumps(kind)},"payload":{_dumps(payload)},"seq":'
+    tail = f',"target_id":{_dumps(target_id)}}}'
+    check_archive = bool(case_ref) and kind != LogEntry.Kind.ACCESS
+    _defer_flush(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq, created_at, canonical, leaf FROM sanxiang_log_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [kind, at, agency_id, case_ref, target_id, head.encode(), middle.encode(), tail.encode(), check_archive],
+        )
+        seq, created_at, canonical, leaf = cursor.fetchone()
+    if seq < 0:
+        raise RuleViolation("REC-08", f"案件{case_ref}已归档，案卷记录不再接受新的条目（调阅记录除外）")
+    entry = LogEntry(seq=seq, kind=kind, created_at=created_at, agency=agency, case_ref=case_ref, target_id=target_id,
+                     canonical=bytes(canonical), leaf_hash=bytes(leaf))
+    entry._state.adding = False
+    entry._state.db = connection.alias
+    return entry
 
 
 def append_many(specs, *, batch_size: int | None = 1000) -> list[LogEntry]:

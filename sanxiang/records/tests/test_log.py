@@ -129,3 +129,58 @@ def test_it_refuses_new_entries_of_an_archived_case_except_access(cast, settings
         log.append_many([{"kind": "access", "payload": {}, "case_ref": "C-9"}, {"kind": "other", "payload": {}}])
     assert LogHead.objects.get(pk=1).size == 4
     _assert_consistent()
+
+
+@pytest.mark.req("REC-02")
+def test_postgres_appends_build_the_same_canonical_bytes_and_defer_the_flush_once_per_transaction(cast):
+    """On PostgreSQL one server-side function appends; its bytes equal :func:`log.canonical_bytes` exactly."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the server-side append function and the deferred flush exist only on PostgreSQL")
+    payload = {"说明": "现场检查", "n": [1, 2.5, None], "z": {"b": "\"引号\" \\ 反斜杠", "a": True}}
+    at = datetime.datetime(2026, 11, 23, 8, 30, 0, 123456, tzinfo=datetime.UTC)
+    with transaction.atomic():
+        first = log.append("evidence", payload, agency=cast.agency_a, case_ref="X-1", target_id="350421199001011234", at=at)
+        second = log.append("evidence", {"k": 1})
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "off"
+        flushes = [f for _, f, *_ in connection.run_on_commit if getattr(f, "sanxiang_flush", False)]
+        assert len(flushes) == 1
+    for entry in (first, second):
+        stored = LogEntry.objects.get(seq=entry.seq)
+        document = log.decode(stored)
+        assert bytes(stored.canonical) == log.canonical_bytes(document) == entry.canonical
+        assert bytes(stored.leaf_hash) == merkle.leaf_hash(bytes(stored.canonical))
+    assert log.decode(first)["created_at"] == "2026-11-23T08:30:00.123456Z"
+    assert log.decode(first)["payload"] == payload
+    assert second.seq == first.seq + 1
+    head = LogHead.objects.get(pk=1)
+    leaves = [bytes(e.leaf_hash) for e in LogEntry.objects.order_by("seq")]
+    assert bytes(head.root) == merkle.root(leaves)
+    frontier = merkle.CompactRange()
+    frontier.extend(leaves)
+    assert head.size == len(leaves) and head.frontier == [h.hex() for h in frontier.hashes]
+
+
+@pytest.mark.req("REC-02")
+def test_postgres_rearms_the_flush_after_a_rolled_back_savepoint():
+    """A savepoint rollback takes the deferred commit setting and its flush wait away together; the next append re-arms both."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the deferred flush exists only on PostgreSQL")
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            log.append("other", {"n": 1})
+            raise RuntimeError("roll the savepoint back")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+        assert not [f for _, f, *_ in connection.run_on_commit if getattr(f, "sanxiang_flush", False)]
+        log.append("other", {"n": 2})
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "off"
+        assert len([f for _, f, *_ in connection.run_on_commit if getattr(f, "sanxiang_flush", False)]) == 1
