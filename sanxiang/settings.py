@@ -205,6 +205,13 @@ SANXIANG = {
     "CERTIFICATE_EXPIRY_WARNING_DAYS": int(env("CERT_WARNING_DAYS", "30")),
     # REV-03: minimum share of reviewers among an agency's officers.
     "MIN_REVIEWER_RATIO": 0.05,
+    # Address of the public site, used in QR codes printed on certificates and post cards
+    # (e.g. https://gongshi.example.gov.cn); empty = the address the request came in on.
+    "PUBLIC_BASE_URL": env("PUBLIC_BASE_URL", ""),
+    # PUB-10: who may approve (审核) a catalog version; the drafter never may approve their own.
+    "CATALOG_APPROVER_ROLES": tuple(env("CATALOG_APPROVER_ROLES", "leader,reviewer,supervisor").split(",")),
+    # PUB-10: working days the owning department has to answer a public error report (纠错).
+    "ERROR_REPORT_WORKING_DAYS": int(env("ERROR_REPORT_WORKING_DAYS", "5")),
 }
 
 # --- Full-process records (issue 3; docs/records.md) ------------------------------------------
