@@ -8,8 +8,10 @@
 - REC-05: a recording's time must agree with the time on the activity's document, within
   ``RECORDS["AV_TIME_TOLERANCE_SECONDS"]``.
 
-The default list is data (migration ``r4_default_av_rules``); an agency's own entry for an activity
-wins over the default. The catalog app takes the table over later.
+Where the rules come from, first match wins: the agency's published AV recording item list (the
+catalog app registers itself as a source with :func:`register_source`, so this module does not
+depend on it), then the agency's own row in ``AVRule``, then the default list (migration
+``r4_default_av_rules``), then "text allowed".
 """
 
 import datetime
@@ -28,9 +30,26 @@ AV_KINDS = frozenset({EvidenceRecord.Kind.VIDEO, EvidenceRecord.Kind.AUDIO})
 BASIS_TEXT = "对文字记录能够全面有效记录执法行为的，可以不进行音像记录。（开司发〔2020〕2号）"
 
 
+# Callables ``source(agency_id, activity) -> dict | None`` giving a row {activity, name, requirement, basis}.
+_SOURCES: list = []
+
+
+def register_source(source) -> None:
+    """Add a source of AV rules consulted before this app's own table (the catalog's published list)."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def rule_for(agency, activity: str) -> AVRule:
-    """The rule for ``activity`` in ``agency``: its own entry, else the default, else "text allowed" (unsaved)."""
+    """The rule for ``activity`` in ``agency``: a registered source's, else its own entry, else the default,
+    else "text allowed" (an unsaved ``AVRule``)."""
     agency_id = getattr(agency, "pk", agency)
+    if agency_id is not None:
+        for source in _SOURCES:
+            row = source(agency_id, activity)
+            if row:
+                return AVRule(activity=activity, name=row.get("name") or activity, requirement=row["requirement"],
+                              basis=row.get("basis", ""), agency_id=agency_id)
     candidates = AVRule.objects.filter(activity=activity).filter(Q(agency__isnull=True) | Q(agency_id=agency_id))
     rules = {r.agency_id: r for r in candidates}
     found = (rules.get(agency_id) if agency_id is not None else None) or rules.get(None)
