@@ -28,6 +28,7 @@ AUDIT_ACTION = "demo.load"
 LOADERS: list[str] = [
     "sanxiang.org.demo.load_demo_org",
     "sanxiang.records.demo.load_demo_records",
+    "sanxiang.catalog.demo.load_demo_catalog",
 ]
 
 
