@@ -15,8 +15,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("sanxiang.org.urls")),
-    path("gongshi/", core_views.public_home, name="public-home"),
-    path("gongshi/zhuti/<int:pk>/", core_views.public_agency, name="public-agency"),
     path("catalog/draws/", include("sanxiang.catalog.draw_urls")),
     path("catalog/", include("sanxiang.catalog.urls")),
     path("gongshi/choucha/", include("sanxiang.catalog.draw_public_urls")),

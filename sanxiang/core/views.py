@@ -1,16 +1,14 @@
-"""Staff home page (one section per role the user holds) and the public side's home page.
+"""Staff home page (one section per role the user holds). The public site's pages live in ``sanxiang.portal``.
 
 Views stay thin: the reads live in ``sanxiang.org.selectors``, already scoped to the user.
 """
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_noop
 
 from sanxiang.org import selectors
-from sanxiang.org.models import System
 
 # The default site name (settings.SANXIANG["SITE_NAME"]) is translated in templates with {% translate site_name %}.
 DEFAULT_SITE_NAME = gettext_noop("行政执法综合管理监督信息系统")
@@ -23,20 +21,3 @@ def home(request):
     context["min_reviewer_percent"] = f"{settings.SANXIANG['MIN_REVIEWER_RATIO'] * 100:g}"
     return render(request, "core/home.html", context)
 
-
-def public_home(request):
-    q = request.GET.get("q", "").strip()[:100]
-    system = request.GET.get("system", "")
-    if system not in System.values:
-        system = ""
-    agencies = selectors.public_directory(q=q, system=system)
-    return render(request, "public/home.html", {
-        "agencies": agencies, "q": q, "system": system, "systems": System.choices,
-    })
-
-
-def public_agency(request, pk: int):
-    agency = selectors.public_directory().filter(pk=pk).first()
-    if agency is None:
-        raise Http404
-    return render(request, "public/agency.html", {"agency": agency})
