@@ -64,7 +64,10 @@ def _amount(value) -> Decimal | None:
 def _yuan(value: Decimal) -> str:
     if value == value.to_integral_value():
         return f"{int(value)}元"
-    return f"{value.quantize(Decimal('0.01'))}元"
+    try:
+        return f"{value.quantize(Decimal('0.01'))}元"
+    except InvalidOperation:
+        return f"{value:f}元"
 
 
 def match_rule(rule: dict, facts: dict) -> Match | None:

@@ -174,11 +174,11 @@ def _fill(version: Version, kind: str, content: dict) -> None:
 
 
 def _lock_version(version: Version) -> Version:
-    return Version.objects.select_for_update().select_related("entry__agency__region").get(pk=version.pk)
+    return Version.objects.select_for_update(of=("self",)).select_related("entry__agency__region").get(pk=version.pk)
 
 
 def _lock_entry(entry: Entry) -> Entry:
-    return Entry.objects.select_for_update().select_related("agency__region").get(pk=entry.pk)
+    return Entry.objects.select_for_update(of=("self",)).select_related("agency__region").get(pk=entry.pk)
 
 
 # --- Drafting --------------------------------------------------------------------------------

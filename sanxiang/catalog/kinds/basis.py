@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from sanxiang.catalog.citations import DIGITS, cite
+from sanxiang.catalog.citations import DIGITS, chinese_number, cite
 
 from .common import BASIS_ROLES, Cleaner, ordinal_prefix
 
@@ -29,11 +29,11 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def parse_chinese_number(text: str) -> int | None:
-    """"三十" → 30, "一百零五" → 105, "105" → 105; None if it is not a number."""
-    text = text.strip()
-    if text.isdigit():
+    """"三十" → 30, "一百零五" → 105, "105" → 105; None if it is not a well-formed number (e.g. "九九")."""
+    text = text.strip().replace("〇", "零")
+    if text.isascii() and text.isdigit():
         return int(text)
-    if not text or any(ch not in DIGITS and ch not in _UNITS and ch != "〇" for ch in text):
+    if not text or any(ch not in DIGITS and ch not in _UNITS for ch in text):
         return None
     total, digit = 0, None
     for ch in text:
@@ -41,9 +41,12 @@ def parse_chinese_number(text: str) -> int | None:
             total += (digit if digit is not None else 1) * _UNITS[ch]
             digit = None
         else:
-            digit = 0 if ch == "〇" else DIGITS.index(ch)
+            digit = DIGITS.index(ch)
     if digit:
         total += digit
+    # Only the canonical spelling (the one ``cite`` writes, or 一十… for 10–19) is a number.
+    if total == 0 or total > 9999 or text not in (chinese_number(total), "一" + chinese_number(total)):
+        return None
     return total
 
 
@@ -143,7 +146,8 @@ def clean_basis(cleaner: Cleaner, value, *, key: str = "basis", label: str = "�
             continue
         provision = None
         if ref.get("provision_id") not in (None, ""):
-            pid = cleaner.integer_value(ref["provision_id"], "条款编号", error_key=key, prefix=prefix, minimum=1)
+            pid = cleaner.integer_value(ref["provision_id"], "条款编号", error_key=key, prefix=prefix, minimum=1,
+                                        maximum=2**31 - 1)
             if pid is None:
                 continue
             provision = Provision.objects.select_related("statute").filter(pk=pid).first()
@@ -161,6 +165,9 @@ def clean_basis(cleaner: Cleaner, value, *, key: str = "basis", label: str = "�
                     cleaner.add(key, f"{prefix}条款“{str(ref['citation'])[:40]}”无法识别，应写成第几条第几款第（几）项")
                     continue
                 article, paragraph, item = numbers
+                if article > 9999 or paragraph > 999 or item > 999:
+                    cleaner.add(key, f"{prefix}条款“{str(ref['citation'])[:40]}”的编号过大")
+                    continue
             else:
                 article = cleaner.integer_value(_number(ref.get("article")), "条", error_key=key, prefix=prefix,
                                                 minimum=1, maximum=9999, required=True)

@@ -51,7 +51,10 @@ def money_text(value: Decimal) -> str:
     value = Decimal(value)
     if value == value.to_integral_value():
         return f"{int(value)}"
-    return f"{value.quantize(Decimal('0.01'))}"
+    try:
+        return f"{value.quantize(Decimal('0.01'))}"
+    except InvalidOperation:
+        return f"{value:f}"
 
 
 @dataclass
@@ -162,8 +165,12 @@ class Cleaner:
             number = value
         elif isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,9}\s*", value):
             number = int(value)
-        elif isinstance(value, float | Decimal) and value == int(value):
-            number = int(value)
+        elif isinstance(value, float | Decimal):
+            try:
+                if value == int(value):
+                    number = int(value)
+            except (ValueError, OverflowError):
+                number = None
         if number is None:
             self.add(error_key, f"{prefix}{label}“{_show(value)}”应为整数")
             return None
@@ -211,11 +218,11 @@ class Cleaner:
         if number < 0:
             self.add(error_key, f"{prefix}{label}不能为负数")
             return None
+        if number > maximum:
+            self.add(error_key, f"{prefix}{label}超出可填写的范围（最大{money_text(maximum)}{unit}）")
+            return None
         if number != number.quantize(Decimal("0.01")):
             self.add(error_key, f"{prefix}{label}最多保留两位小数")
-            return None
-        if number > maximum:
-            self.add(error_key, f"{prefix}{label}{money_text(number)}{unit}超出可填写的范围")
             return None
         return number.quantize(Decimal("0.01"))
 

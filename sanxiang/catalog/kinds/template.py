@@ -17,21 +17,13 @@ KEYS = {"doc_code", "name", "act_kinds", "purpose"}
 
 
 def known_document_codes() -> set[str] | None:
-    """Codes of the built-in document definitions, or None while the definitions module is not available."""
+    """Codes of the built-in document definitions (``documents.DOCUMENTS``), or None if that module is missing."""
     try:
         from sanxiang.catalog import documents
     except ImportError:
         return None
-    for name in ("DOCUMENTS", "DEFINITIONS", "BY_CODE"):
-        registry = getattr(documents, name, None)
-        if isinstance(registry, dict):
-            return {str(k) for k in registry}
-        if isinstance(registry, list | tuple):
-            return {str(getattr(d, "code", d.get("code") if isinstance(d, dict) else d)) for d in registry}
-    codes = getattr(documents, "codes", None)
-    if callable(codes):
-        return set(codes())
-    return None
+    registry = getattr(documents, "DOCUMENTS", None)
+    return set(registry) if isinstance(registry, dict) else None
 
 
 def clean(content, agency=None) -> dict:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from sanxiang.catalog.citations import chinese_number, cite
 from sanxiang.catalog.kinds import KINDS, basis_to_text, parse_basis_text, parse_chinese_number, parse_citation
+from sanxiang.catalog.kinds.template import known_document_codes
 from sanxiang.catalog.models import ListKind
 from sanxiang.catalog.services import create_entry
 from sanxiang.org.models import Role
@@ -95,6 +96,10 @@ def test_citation_parsing():
     assert parse_chinese_number("一百零五") == 105
     assert parse_chinese_number("十") == 10
     assert parse_chinese_number("abc") is None
+    assert parse_chinese_number("九九") is None
+    assert parse_chinese_number("十一十") is None
+    assert parse_chinese_number("一十二") == 12
+    assert parse_chinese_number("一百〇五") == 105
 
 
 @given(st.integers(min_value=1, max_value=9999), st.integers(min_value=0, max_value=99), st.integers(min_value=0, max_value=99))
@@ -354,13 +359,18 @@ def test_guide_fields(lib):
     assert "申请材料第1项：份数不能小于1（现为0）" in found
 
 
+@pytest.mark.req("PUB-08")
 def test_template_fields():
-    cleaned = KINDS["template"].clean({"doc_code": "LA-01", "name": "立案审批表", "act_kinds": ["penalty"]})
-    assert cleaned == {"doc_code": "LA-01", "name": "立案审批表", "act_kinds": ["penalty"], "purpose": ""}
+    known = known_document_codes()
+    code = sorted(known)[0] if known else "LAB"
+    cleaned = KINDS["template"].clean({"doc_code": code, "name": "立案审批表", "act_kinds": ["penalty"]})
+    assert cleaned == {"doc_code": code, "name": "立案审批表", "act_kinds": ["penalty"], "purpose": ""}
     found = messages({"doc_code": "立案 表", "name": "", "act_kinds": ["magic"]}, "template")
     assert any(m.startswith("文书代码“立案 表”只能由字母、数字") for m in found)
     assert "文书名称不能为空" in found
     assert any(m.startswith("适用执法行为“magic”不是可选的值") for m in found)
+    if known is not None:
+        assert "文书代码“NOSUCHDOC”不是系统内置的执法文书" in messages({"doc_code": "NOSUCHDOC", "name": "某文书"}, "template")
 
 
 @pytest.mark.req("PUB-09")
@@ -410,3 +420,68 @@ def test_av_list_rows():
     assert any(m.startswith("音像记录事项第2行：记录要求“always”不是可选的值") for m in found)
     assert "音像记录事项第3行：执法活动代码“seizure”重复" in found
     assert "音像记录事项第3行：执法活动名称不能为空" in found
+
+
+# --- No input makes a checker crash -------------------------------------------------------------
+
+json_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+    st.sampled_from(["1e999", "NaN", "-0", "第九百九十九亿条", "第（一）项", "100%", "2026-02-30", "\x00", "<b>x</b>",
+                     "penalty", "fine", "county", "full", "行政处罚"]),
+)
+json_values = st.recursive(json_leaf, lambda children: st.one_of(
+    st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)), max_leaves=20)
+
+
+def fuzzed(kind):
+    keys = sorted({k for k, _ in KINDS[kind].columns if k != "code"} | {
+        "item": {"benchmark", "basis"}, "inspection_plan": {"tasks"}, "guide": {"materials"},
+        "review_catalog": {"rules"}, "av_list": {"rows"}}.get(kind, set()))
+    sub_keys = ["provision_id", "statute", "article", "paragraph", "item", "citation", "role", "tiers", "severity",
+                "penalty_kinds", "person_fine_min", "person_fine_max", "org_fine_max", "item_code", "ratio_percent",
+                "start", "end", "code", "description", "min_fine_org", "act_kinds", "activity", "requirement", "name"]
+    nested = st.dictionaries(st.sampled_from(sub_keys), json_values, max_size=6)
+    value = st.one_of(json_values, st.lists(nested, max_size=3), nested)
+    return st.dictionaries(st.sampled_from(keys), value, max_size=len(keys))
+
+
+@pytest.mark.parametrize("kind", sorted(ListKind.values))
+def test_any_json_content_is_either_cleaned_or_refused_with_messages(lib, cast, kind):
+    from hypothesis import HealthCheck, settings
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(fuzzed(kind))
+    def check(content):
+        try:
+            cleaned = KINDS[kind].clean(content, agency=cast.agency_a)
+        except ValidationError as refused:
+            assert refused.messages and all(isinstance(m, str) and m for m in refused.messages)
+        else:
+            assert KINDS[kind].clean(cleaned, agency=cast.agency_a) == cleaned  # cleaning is idempotent
+            KINDS[kind].title(cleaned), KINDS[kind].search_text(cleaned)
+
+    check()
+
+
+@pytest.mark.parametrize("basis, overrides, expected", [
+    ([{"provision_id": 2**80}], {}, "依据第1条：条款编号不能大于2147483647"),
+    ([{"statute": f.FOOD_LAW, "citation": "第九九九九九九九九九九九九九九九九九九九九条"}], {}, "依据第1条：条款“第九九九"),
+    ([{"statute": f.FOOD_LAW, "citation": "第99999999999999999999条"}], {},
+     "依据第1条：条款“第99999999999999999999条”的编号过大"),
+    ([{"statute": f.FOOD_LAW, "article": 10**30}], {}, "依据第1条：条不能大于9999"),
+    (None, {"legal_time_limit_days": float("inf")}, "法定时限（日）“inf”应为整数"),
+    (None, {"legal_time_limit_days": float("nan")}, "法定时限（日）“nan”应为整数"),
+])
+def test_extreme_numbers_are_refused_not_crashed(lib, basis, overrides, expected):
+    content = f.item_content(lib, benchmark=None, **overrides)
+    if basis is not None:
+        content["basis"] = basis
+    found = messages(content)
+    assert any(m.startswith(expected) for m in found), found
+
+
+def test_extreme_amounts_are_refused_not_crashed(lib):
+    for amount in ("1e30", "123456789012345678901234567.5", "1E+999999", "Infinity"):
+        found = messages(with_tiers(lib, tier(person_fine_max=amount)))
+        assert any(m.startswith("裁量基准第1档：对个人罚款上限") for m in found), found
