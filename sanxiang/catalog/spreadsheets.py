@@ -91,8 +91,8 @@ REQUIRED = {
     ListKind.ITEM: {"name", "act_kind", "basis"},
     ListKind.INSPECTION_ITEM: {"name", "subject", "basis", "object", "content", "ratio_percent", "method", "frequency"},
     ListKind.INSPECTION_PLAN: {"year", "name", "tasks"},
-    ListKind.GUIDE: {"name", "accepting_body", "approving_body", "conditions", "process", "time_limit", "supervision",
-                     "office_hours", "address", "phone"},
+    ListKind.GUIDE: {"item_code", "name", "accepting_body", "approving_body", "conditions", "process", "time_limit",
+                     "supervision", "office_hours", "address", "phone"},
     ListKind.TEMPLATE: {"doc_code", "name"},
     ListKind.REVIEW_CATALOG: {"rules"},
     ListKind.AV_LIST: {"rows"},
@@ -476,6 +476,75 @@ def public_workbook(agency, kind: str | None = None, on: datetime.date | None = 
 def public_json(agency, kind: str | None = None, on: datetime.date | None = None) -> bytes:
     """The public download (JSON): published versions in force on ``on`` (default today) only."""
     return export_json(agency, kind=kind, on=on)
+
+
+# --- An example to fill in ------------------------------------------------------------------------
+
+FOOD_LAW = "《中华人民共和国食品安全法》"
+EXAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
+    ListKind.ITEM: [
+        {"code": "330100-CF-001", "name": "对餐具、饮具未按规定洗净消毒的行政处罚", "act_kind": "行政处罚", "level": "县级",
+         "basis": f"{FOOD_LAW}第一百二十六条第一款第（五）项（处罚依据）；"
+                  "《中华人民共和国行政处罚法》第九条第（二）项（设定依据）",
+         "procedure": "立案\n调查取证\n告知\n决定\n送达\n执行", "time_limit": "自立案之日起九十日内作出处罚决定",
+         "legal_time_limit_days": "90", "fees": "不收费", "remedy": "行政复议、行政诉讼", "sector": "食品安全",
+         "tiers": "轻微|首次发现，责令改正后及时改正|警告|||||责令改正，给予警告\n"
+                  "一般|拒不改正，涉及餐具饮具不足五十件|罚款|5000|20000|5000|20000\n"
+                  "严重|拒不改正，造成食源性疾病或者一年内再犯|罚款、责令停产停业|30000|50000|30000|50000",
+         "no_penalty_conditions": "违法行为轻微并及时改正，没有造成危害后果的",
+         "lighter_conditions": "主动消除或者减轻违法行为危害后果的", "mitigated_conditions": ""},
+        {"code": "330100-XK-001", "name": "食品经营许可", "act_kind": "行政许可", "level": "县级",
+         "basis": f"{FOOD_LAW}第三十五条第一款（设定依据）", "time_limit": "二十个工作日", "legal_time_limit_days": "20",
+         "fees": "不收费", "remedy": "行政复议、行政诉讼", "sector": "食品安全"},
+    ],
+    ListKind.INSPECTION_ITEM: [
+        {"code": "330100-CC-001", "name": "食品经营者经营行为检查", "subject": "县市场监督管理局",
+         "basis": f"{FOOD_LAW}第一百一十条第（一）项", "object": "辖区内取得食品经营许可的经营者",
+         "object_tags": "食品经营、餐饮服务", "content": "经营许可、进货查验记录、贮存条件、餐具清洗消毒",
+         "ratio_percent": "5", "method": "现场检查", "frequency": "每年一次", "inspectors_per_object": "2"},
+    ],
+    ListKind.INSPECTION_PLAN: [
+        {"code": "JH-2026", "year": "2026", "name": "2026年度双随机抽查工作计划",
+         "tasks": "330100-CC-001|食品经营者专项抽查|5|2026-04-01|2026-06-30|执法一队"},
+    ],
+    ListKind.GUIDE: [
+        {"code": "ZN-001", "item_code": "330100-XK-001", "name": "食品经营许可", "basis": f"{FOOD_LAW}第三十五条",
+         "accepting_body": "县政务服务中心市场监管窗口", "approving_body": "县市场监督管理局",
+         "conditions": "有与经营的食品品种、数量相适应的经营场所和设备设施，有食品安全管理人员和管理制度",
+         "preferential_policies": "", "process": "申请—受理—审查—决定—发证", "time_limit": "二十个工作日",
+         "fees": "不收费", "supervision": "投诉举报电话12315", "accountability": "", "office_hours": "工作日 9:00—17:00",
+         "address": "县政务服务中心二楼", "phone": "0000-1234567",
+         "materials": "食品经营许可申请书|原件\n营业执照|复印件|1|加盖公章\n食品安全管理制度文本"},
+    ],
+    ListKind.TEMPLATE: [
+        {"code": "WS-001", "doc_code": "CFJDS", "name": "行政处罚决定书", "act_kinds": "行政处罚",
+         "purpose": "作出行政处罚决定时使用"},
+    ],
+    ListKind.REVIEW_CATALOG: [
+        {"code": "FZSH", "domain": "市场监管", "review_all_non_simple": "否",
+         "rules": "R1|对个人处一万元以上、对单位处十万元以上罚款的|行政处罚||罚款|10000|100000|否|\n"
+                  "R2|吊销许可证件的|行政处罚||吊销许可证件|||否|\n"
+                  "R3|经过听证程序的||||||是|"},
+    ],
+    ListKind.AV_LIST: [
+        {"code": "YXJL", "rows": "seizure|查封、扣押财物|全过程音像记录|《中华人民共和国行政强制法》第十八条\n"
+                                 "on_site_inspection|现场检查|根据情况音像记录"},
+    ],
+}
+
+
+def example_workbook() -> bytes:
+    """A small workbook ready to import (docs/examples/catalog-items.xlsx): every kind, a row or two each."""
+    book = Workbook()
+    book.active.title = COVER_SHEET
+    _write_cell(book.active, 1, 1, "这是清单导入的样例：每个工作表一类清单，每行一个事项。"
+                                   "填好后用“sanxiang catalog import”或清单管理页面导入。详见 docs/catalog-import.md。")
+    for kind in ORDER:
+        cols = columns(kind)
+        _fill_sheet(book.create_sheet(sheet_title(kind)), cols, EXAMPLE_ROWS[kind])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 # --- Import: reading the file ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import io
 import json
 import zipfile
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -539,3 +540,41 @@ def test_selectors_in_force_is_what_the_public_files_use(cast, library):
     codes = sorted(v.entry.code for v in selectors.in_force(None, agency=cast.agency_a))
     doc = json.loads(spreadsheets.public_json(cast.agency_a))
     assert sorted(e["code"] for k in doc["lists"].values() for e in k["entries"]) == codes
+
+
+# --- The example workbook and the documentation -------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+def values_by_sheet(data: bytes) -> dict[str, list[tuple]]:
+    book = load_workbook(io.BytesIO(data))
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_the_example_workbook_imports_as_it_is(cast, library):
+    data = (DOCS / "examples" / "catalog-items.xlsx").read_bytes()
+    result = spreadsheets.import_workbook(cast.admin_a, cast.agency_a, data, "catalog-items.xlsx")
+    assert len(result.created) == sum(len(rows) for rows in spreadsheets.EXAMPLE_ROWS.values())
+    penalty = Version.objects.get(entry__code="330100-CF-001")
+    assert [t["severity"] for t in penalty.content["benchmark"]["tiers"]] == ["minor", "ordinary", "grave"]
+    rules = Version.objects.get(entry__kind="review_catalog").content["rules"]
+    assert [r["code"] for r in rules] == ["R1", "R2", "R3"] and rules[2]["hearing_held"] is True
+    # The file in docs/ is what `sanxiang catalog example` writes today.
+    assert values_by_sheet(data) == values_by_sheet(spreadsheets.example_workbook())
+
+
+def test_the_example_command_writes_the_example(tmp_path):
+    out = StringIO()
+    call_command("catalog", "example", str(tmp_path / "x.xlsx"), stdout=out)
+    assert values_by_sheet((tmp_path / "x.xlsx").read_bytes()) == values_by_sheet(spreadsheets.example_workbook())
+
+
+def test_the_import_guide_documents_every_column_and_text_form():
+    text = (DOCS / "catalog-import.md").read_text(encoding="utf-8")
+    for kind in spreadsheets.ORDER:
+        assert f"### {spreadsheets.sheet_title(kind)}" in text
+        for column in spreadsheets.columns(kind, mode="drafts"):
+            assert f"| {column.header} |" in text, (kind, column.header)
+    for names, _minimum in spreadsheets.LINE_FORMATS.values():
+        assert "|".join(names[:2]) in text

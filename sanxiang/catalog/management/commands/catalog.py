@@ -5,6 +5,7 @@
   with ``--drafts``, the latest version of every entry USERNAME may see, drafts included.
 - ``import AGENCY_ID FILE --user USERNAME`` — read an XLSX into drafts of the agency's lists, as
   USERNAME (checked against that account's rights, audited). All rows or none.
+- ``example FILE`` — write a small example workbook to fill in (the one in docs/examples/catalog-items.xlsx).
 
 Exit status: 0 done; 1 some rows were refused (every problem listed, nothing imported); 2 the file,
 the agency or the account was refused as a whole (nothing imported).
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     help = "清单的导出（XLSX/JSON）与导入（XLSX，导入为草稿，须审核后发布）。列说明见 docs/catalog-import.md。"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{export,import}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{export,import,example}")
         export = sub.add_parser("export", help="导出执法主体的清单")
         export.add_argument("agency", metavar="AGENCY_ID", help="执法主体编号")
         export.add_argument("directory", metavar="DIR", help="输出目录")
@@ -41,8 +42,15 @@ class Command(BaseCommand):
         imp.add_argument("file", metavar="FILE", help="XLSX 文件")
         imp.add_argument("--user", metavar="USERNAME", required=True,
                          help="以该登录账号的身份导入（按其权限校验，并记入审计日志）")
+        example = sub.add_parser("example", help="生成一份可直接导入的样例表格")
+        example.add_argument("file", metavar="FILE", help="输出的 .xlsx 文件")
 
-    def handle(self, *args, action, agency, **options):
+    def handle(self, *args, action, agency=None, **options):
+        if action == "example":
+            path = Path(options["file"])
+            path.write_bytes(spreadsheets.example_workbook())
+            self.stdout.write(f"已生成样例表格：{path}")
+            return
         agency = self._agency(agency)
         if action == "export":
             self.export(agency, **options)
