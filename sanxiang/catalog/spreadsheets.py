@@ -670,14 +670,16 @@ class ImportResult:
     created: list[Version] = field(default_factory=list)
     drafted: list[Version] = field(default_factory=list)
     edited: list[Version] = field(default_factory=list)
+    unchanged: list[Entry] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return len(self.created) + len(self.drafted) + len(self.edited)
+        return len(self.created) + len(self.drafted) + len(self.edited) + len(self.unchanged)
 
     def summary(self) -> str:
-        return (f"{self.filename}：共导入{self.total}行——新增事项{len(self.created)}个，已有事项新建草稿{len(self.drafted)}个，"
-                f"修改未送审的草稿{len(self.edited)}个。草稿须送审并经审核后才会发布。")
+        return (f"{self.filename}：共{self.total}行——新增事项{len(self.created)}个，已有事项新建草稿{len(self.drafted)}个，"
+                f"修改未送审的草稿{len(self.edited)}个，内容未变{len(self.unchanged)}个（未新建版本）。"
+                "草稿须送审并经审核后才会发布。")
 
 
 class _RowProblems(Exception):
@@ -713,7 +715,7 @@ def import_workbook(user, agency, data: bytes, filename: str = "") -> ImportResu
             raise ImportRowsError(errors)
         audit.record(user, "catalog.import", object_type="file", object_repr=label[:200], after={
             "agency": agency.pk, "created": len(result.created), "drafted": len(result.drafted),
-            "edited": len(result.edited),
+            "edited": len(result.edited), "unchanged": len(result.unchanged),
             "versions": [v.pk for v in result.created + result.drafted + result.edited][:1000]})
     return result
 
@@ -752,6 +754,10 @@ def _import_row(user, agency, sheet: Sheet, number: int, cells: list, seen: dict
                 version = services.create_entry(user, agency=agency, kind=kind, code=code, content=content,
                                                 department=department, change_note=note, effective_from=effective_from)
                 result.created.append(version)
+                return
+            if latest is not None and not text.get("change_note") and not effective_from \
+                    and KINDS[kind].clean(content, agency=agency) == latest.content:
+                result.unchanged.append(entry)  # the same as the latest version: no new version
                 return
             open_version = entry.versions.filter(status__in=services.OPEN_STATUSES).order_by("-number").first()
             if open_version is not None and open_version.status == VersionStatus.SUBMITTED:

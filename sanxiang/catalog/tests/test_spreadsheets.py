@@ -191,21 +191,38 @@ def test_an_exported_workbook_imports_to_equal_content(cast, library, publisher_
 
 
 @pytest.mark.req("PUB-10")
-def test_reimporting_into_the_same_agency_makes_new_drafts_of_the_same_content(cast, library):
+def test_reimporting_into_the_same_agency_drafts_only_what_changed(cast, library):
     published = publish_all(cast)
     data = spreadsheets.export_workbook(cast.agency_a)
 
     result = spreadsheets.import_workbook(cast.admin_a, cast.agency_a, data, "a.xlsx")
-    assert len(result.drafted) == len(published) and not result.created
-    for (kind, code), original in published.items():
-        draft = Entry.objects.get(agency=cast.agency_a, kind=kind, code=code).versions.get(number=2)
-        assert draft.status == VersionStatus.DRAFT and draft.content == original.content
-        assert "从表格“a.xlsx”导入" in draft.change_note
+    assert len(result.unchanged) == len(published) and not (result.created or result.drafted or result.edited)
+    assert Version.objects.count() == len(published)
 
-    # Importing again changes those unsent drafts instead of stacking new versions.
-    again = spreadsheets.import_workbook(cast.admin_a, cast.agency_a, data, "a.xlsx")
-    assert len(again.edited) == len(published) and not again.drafted
-    assert Version.objects.filter(entry__agency=cast.agency_a).count() == 2 * len(published)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["行政执法事项清单"]
+    assert sheet["A2"].value == "CF-001"
+    sheet["B2"] = "对餐具饮具未经洗净消毒的行政处罚（修订）"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    changed = buffer.getvalue()
+
+    result = spreadsheets.import_workbook(cast.admin_a, cast.agency_a, changed, "b.xlsx")
+    assert [v.entry.code for v in result.drafted] == ["CF-001"] and len(result.unchanged) == len(published) - 1
+    draft = result.drafted[0]
+    assert draft.number == 2 and draft.status == VersionStatus.DRAFT and "从表格“b.xlsx”导入" in draft.change_note
+    original = published["item", "CF-001"].content
+    assert draft.content == {**original, "name": "对餐具饮具未经洗净消毒的行政处罚（修订）"}
+
+    # The same file again: the draft already says so. A further change edits that unsent draft.
+    assert len(spreadsheets.import_workbook(cast.admin_a, cast.agency_a, changed).unchanged) == len(published)
+    sheet["B2"] = "再次修订的名称"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    again = spreadsheets.import_workbook(cast.admin_a, cast.agency_a, buffer.getvalue())
+    assert [v.pk for v in again.edited] == [draft.pk]
+    assert Version.objects.get(pk=draft.pk).content["name"] == "再次修订的名称"
+    assert Version.objects.count() == len(published) + 1
 
 
 def test_a_missing_optional_column_keeps_the_entry_s_current_value(cast, library):
