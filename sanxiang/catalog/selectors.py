@@ -69,8 +69,17 @@ def version_in_force(entry: Entry, on: datetime.date | None = None) -> Version |
 
 def public_entry(agency_id, kind: str, code: str) -> Entry | None:
     """The entry, if it has ever had a published version (else None: drafts are not public)."""
+    try:
+        agency_id = int(getattr(agency_id, "pk", agency_id))
+    except (TypeError, ValueError):
+        return None
     return (Entry.objects.filter(agency_id=agency_id, kind=kind, code=code, versions__status=VersionStatus.PUBLISHED)
             .select_related("agency", "department").distinct().first())
+
+
+def never_in_force(version: Version) -> bool:
+    """A published version replaced before its effective date (its span is empty): show it as "未施行"."""
+    return version.effective_to is not None and version.effective_to == version.effective_from
 
 
 def history(entry: Entry) -> QuerySet[Version]:
@@ -193,7 +202,7 @@ def agencies_publishing(kind: str | None = None, on: datetime.date | None = None
 
 
 __all__ = [
-    "agencies_publishing", "av_requirements", "error_reports", "history", "in_force", "in_force_q",
+    "agencies_publishing", "av_requirements", "error_reports", "history", "in_force", "in_force_q", "never_in_force",
     "overdue_error_reports", "pending_approval", "public_entry", "public_version", "review_catalog", "review_rules",
     "staff_entries", "staff_versions", "version_in_force",
 ]

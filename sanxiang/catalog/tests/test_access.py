@@ -147,3 +147,20 @@ def test_the_public_never_reads_drafts_through_restrict(cast, world):
     for model in (Entry, Version, ErrorReport, MarketSubject, ConflictDeclaration, Draw):
         assert visible(model, cast.anonymous) == set()
         assert visible(model, None) == set()
+
+
+def test_admin_is_read_only_for_lists_and_scoped(cast, world, client):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", password="x")
+    client.force_login(root)
+    for path in ("/admin/catalog/entry/", "/admin/catalog/version/", "/admin/catalog/errorreport/",
+                 "/admin/catalog/marketsubject/", "/admin/catalog/draw/", "/admin/catalog/statute/",
+                 "/admin/catalog/provision/", "/admin/catalog/conflictdeclaration/",
+                 f"/admin/catalog/version/{world['published_a'].pk}/change/",
+                 f"/admin/catalog/entry/{world['published_a'].entry_id}/change/"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/admin/catalog/version/add/").status_code == 403
+    assert client.get("/admin/catalog/statute/add/").status_code == 200
+    page = client.get(f"/admin/catalog/version/{world['published_a'].pk}/change/").content.decode()
+    assert 'name="_save"' not in page

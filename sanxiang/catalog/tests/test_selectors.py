@@ -77,6 +77,9 @@ def test_unapproved_versions_never_reach_public_selectors(cast, unpublished):
     assert selectors.public_version(published.entry, 2) is None
     assert selectors.version_in_force(published.entry).title == "已发布事项"
     assert selectors.public_entry(cast.agency_a.pk, "item", "P-1") == published.entry
+    assert selectors.public_entry(str(cast.agency_a.pk), "item", "P-1") == published.entry
+    assert selectors.public_entry("not-a-number", "item", "P-1") is None
+    assert selectors.public_entry(cast.agency_b.pk, "item", "P-1") is None
 
 
 @pytest.mark.req("PUB-04")

@@ -366,6 +366,7 @@ def test_a_newer_approval_replaces_a_future_version_not_yet_in_force(cast, lib, 
     assert v1.effective_to == days(10)
     assert (v2.effective_from, v2.effective_to) == (days(30), days(30))  # never in force
     assert v3.effective_to is None
+    assert selectors.never_in_force(v2) and not selectors.never_in_force(v1) and not selectors.never_in_force(v3)
     assert [selectors.version_in_force(v1.entry, days(n)) for n in (0, 9, 10, 30, 100)] == [v1, v1, v3, v3, v3]
     assert [v.number for v in selectors.history(v1.entry)] == [3, 2, 1]
     assert AuditEvent.objects.filter(action="catalog.supersede", object_id=str(v2.pk)).exists()
@@ -382,6 +383,21 @@ def test_effective_dates_are_checked(cast, lib, publisher):
     with pytest.raises(ValidationError, match="不是有效日期"):
         services.approve(cast.leader, draft, effective_from="明天")
     assert state() == before
+
+
+@pytest.mark.req("PUB-10")
+def test_the_date_planned_in_the_draft_is_used_unless_the_approver_gives_one(cast, lib, publisher):
+    version = services.create_entry(publisher, agency=cast.agency_a, kind="item", code="CF-001",
+                                    content=f.item_content(lib), effective_from=days(7))
+    services.submit(publisher, version)
+    assert services.approve(cast.leader, version).effective_from == days(7)
+    late = services.new_draft(publisher, version.entry, effective_from=days(-3))
+    services.submit(publisher, late)
+    before = state()
+    with pytest.raises(ValidationError, match="早于今天"):
+        services.approve(cast.leader, late)
+    assert state() == before
+    assert services.approve(cast.leader, late, effective_from=days(8)).effective_from == days(8)
 
 
 # --- Repeal ----------------------------------------------------------------------------------------
