@@ -505,3 +505,43 @@ def test_publisher_or_administrator_answers_reports_without_a_department(cast):
     with pytest.raises(PermissionDenied):
         services.answer_error(cast.officer_a, report, status="rejected", answer="无误")
     services.answer_error(cast.admin_a, report, status="rejected", answer="经核实无误")
+
+
+@pytest.mark.req("PUB-10")
+@pytest.mark.django_db(transaction=True)
+def test_two_approvers_at_once_publish_one_version_once(cast):
+    import threading
+
+    from django.db import connection, connections
+
+    from sanxiang.records import merkle
+    from sanxiang.records.models import LogHead
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers on one database file; row locks are a PostgreSQL matter")
+    LogHead.objects.get_or_create(pk=1, defaults={"size": 0, "frontier": [], "root": merkle.EMPTY_ROOT})
+    lib = f.make_library()
+    drafter = f.add_staff(cast, "publisher_c", "吴公示", [Role.PUBLISHER])
+    version = services.create_entry(drafter, agency=cast.agency_a, kind="item", code="CF-001", content=f.item_content(lib))
+    services.submit(drafter, version)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(user):
+        try:
+            barrier.wait()
+            services.approve(user, Version.objects.get(pk=version.pk))
+            outcomes.append("published")
+        except (RuleViolation, ValidationError) as refused:
+            outcomes.append(type(refused).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=approve, args=(u,)) for u in (cast.leader, cast.reviewer)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["RuleViolation", "published"]
+    assert LogEntry.objects.filter(kind=LogEntry.Kind.PUBLICATION).count() == 1
+    assert AuditEvent.objects.filter(action="catalog.approve").count() == 1
