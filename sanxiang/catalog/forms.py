@@ -772,17 +772,17 @@ class AnswerForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    """Upload a spreadsheet of one kind of list (XLSX import)."""
+    """Upload a workbook of lists (XLSX import into drafts; ``spreadsheets.import_workbook`` checks it)."""
 
-    kind = forms.ChoiceField(label=_("清单类别"), choices=ListKind.choices)
-    file = forms.FileField(label=_("文件（.xlsx）"))
-
-    MAX_BYTES = 10 * 1024 * 1024
+    file = forms.FileField(label=_("Excel 工作簿（.xlsx）"),
+                           help_text=_("每个工作表一类清单，工作表名称即清单名称；每行一个事项。全部行无误才导入，否则一行也不导入。"))
 
     def clean_file(self):
+        from .spreadsheets import MAX_BYTES
+
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("请上传 .xlsx 格式的 Excel 文件。"))
-        if upload.size > self.MAX_BYTES:
-            raise ValidationError(_("文件不能超过 10 MB。"))
+            raise ValidationError(_("请上传 .xlsx 格式的 Excel 工作簿（.xls 请先另存为 .xlsx）。"))
+        if upload.size > MAX_BYTES:
+            raise ValidationError(_("文件不能超过 %(mb)s MB，请拆分后导入。") % {"mb": MAX_BYTES // (1024 * 1024)})
         return upload

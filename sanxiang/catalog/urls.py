@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import decisions, editing, inbox, pages
+from .views import decisions, editing, inbox, pages, transfer
 
 urlpatterns = [
     path("", pages.home, name="catalog-home"),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("versions/<int:pk>/submit/", decisions.version_submit, name="catalog-version-submit"),
     path("versions/<int:pk>/approve/", decisions.version_approve, name="catalog-version-approve"),
     path("versions/<int:pk>/return/", decisions.version_return, name="catalog-version-return"),
+    path("import/", transfer.import_page, name="catalog-import"),
+    path("import/example.xlsx", transfer.import_example, name="catalog-import-example"),
+    path("export/", transfer.export, name="catalog-export"),
     path("errors/", inbox.error_list, name="catalog-error-list"),
     path("errors/<int:pk>/", inbox.error_detail, name="catalog-error"),
 ]
