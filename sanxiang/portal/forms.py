@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_TEXT = 2000
 MAX_PATH = 500
+CONTROL = _("含有不可见的控制字符，请删除后重新输入。")
 
 
 class ErrorReportForm(forms.Form):
@@ -12,17 +13,18 @@ class ErrorReportForm(forms.Form):
 
     page_path = forms.CharField(label=_("有误的页面"), max_length=MAX_PATH,
                                 error_messages={"required": _("请填写有误的页面地址。"),
-                                                "max_length": _("页面地址过长。")})
+                                                "max_length": _("页面地址过长。"), "null_characters_not_allowed": CONTROL})
     agency = forms.TypedChoiceField(label=_("所涉执法主体"), coerce=int, choices=(),
                                     error_messages={"required": _("请选择所涉执法主体。"),
                                                     "invalid_choice": _("请选择列出的执法主体。")})
     text = forms.CharField(label=_("纠错内容"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("请说明哪里有误、正确的内容是什么，最多 2000 字。"),
                            error_messages={"required": _("请填写纠错内容。"),
-                                           "max_length": _("纠错内容最多 2000 字。")})
+                                           "max_length": _("纠错内容最多 2000 字。"), "null_characters_not_allowed": CONTROL})
     contact = forms.CharField(label=_("联系方式（选填）"), max_length=100, required=False,
                               help_text=_("留下电话或邮箱，便于告知处理结果。"),
-                              error_messages={"max_length": _("联系方式最多 100 字。")})
+                              error_messages={"max_length": _("联系方式最多 100 字。"),
+                                              "null_characters_not_allowed": CONTROL})
     website = forms.CharField(label=_("请勿填写此项"), required=False)
 
     def __init__(self, *args, agencies=(), **kwargs):

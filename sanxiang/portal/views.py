@@ -7,6 +7,7 @@ with a message.
 """
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.core import signing
@@ -37,7 +38,9 @@ REPORT_SALT = "sanxiang.portal.error-report"
 # --- Helpers ------------------------------------------------------------------------------------
 
 def _q(request) -> str:
-    return request.GET.get("q", "").strip()[:MAX_Q]
+    """The search text: control characters (NUL included, which PostgreSQL refuses) dropped, at most 100 characters."""
+    raw = request.GET.get("q", "")
+    return "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cs")).strip()[:MAX_Q]
 
 
 def _on(request) -> tuple[datetime.date | None, str]:
@@ -93,7 +96,7 @@ def _item_names(agency, on=None) -> dict:
 # --- Directory ----------------------------------------------------------------------------------
 
 def public_home(request):
-    q = request.GET.get("q", "").strip()[:MAX_Q]
+    q = _q(request)
     system = request.GET.get("system", "")
     if system not in System.values:
         system = ""
@@ -119,7 +122,7 @@ def public_list(request, section: str):
     agencies = list(_public_agencies())
     agency = None
     raw_agency = request.GET.get("agency", "")
-    if raw_agency.isdigit():
+    if raw_agency.isascii() and raw_agency.isdigit():
         agency = next((a for a in agencies if a.pk == int(raw_agency)), None)
     act = request.GET.get("act", "")
     if section.kind != ListKind.ITEM or act not in ActKind.values:
@@ -147,7 +150,8 @@ def public_agency_list(request, pk: int, section: str):
             url = reverse("public-entry", args=[agency.pk, section.slug, entries[0].entry.code])
             return redirect(url + (f"?on={on.isoformat()}" if on else ""))
     return render(request, "portal/list.html", {
-        "section": section, "agency": agency, "q": q, "on": on, "on_error": on_error, "page": _page(request, versions),
+        "section": section, "agency": agency, "selected_agency": None, "q": q, "on": on, "on_error": on_error,
+        "page": _page(request, versions),
     })
 
 
@@ -174,6 +178,8 @@ def public_entry(request, pk: int, section: str, code: str):
     history = list(selectors.history(entry))
     if not history:
         raise Http404
+    for h in history:
+        h.never_in_force = selectors.never_in_force(h)
     on, on_error = _on(request)
     version = selectors.version_in_force(entry, on=on)
     day = on or timezone.localdate()
@@ -292,18 +298,24 @@ def reference(report) -> str:
 # --- Downloads ----------------------------------------------------------------------------------
 
 def public_download(request, pk: int, fmt: str, section: str | None = None):
-    """XLSX or JSON of an agency's published lists in force (all kinds, or one), from catalog.spreadsheets."""
+    """XLSX or JSON of an agency's published lists in force (all kinds, or one) today or on ``?on=``.
+
+    Made by ``sanxiang.catalog.spreadsheets.public_workbook`` / ``public_json`` (published versions only).
+    """
     from sanxiang.catalog import spreadsheets
 
     agency = _agency_or_404(pk)
     kind = _section_or_404(section).kind if section else None
-    name = f"{agency.pk}-{BY_KIND[kind].slug if kind else 'all'}-{timezone.localdate():%Y%m%d}"
+    on, _error = _on(request)  # a bad date: today's lists
+    day = on or timezone.localdate()
+    name = f"gongshi-{agency.pk}-{BY_KIND[kind].slug if kind else 'quanbu'}-{day:%Y%m%d}.{fmt}"
     if fmt == "xlsx":
-        body = spreadsheets.public_workbook(agency, kind=kind)
-        response = HttpResponse(
-            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        body = spreadsheets.public_workbook(agency, kind=kind, on=on)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = spreadsheets.public_json(agency, kind=kind)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="gongshi-{name}.{fmt}"'
+        body = spreadsheets.public_json(agency, kind=kind, on=on)
+        content_type = "application/json; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -82,6 +82,9 @@ def test_a_report_about_a_page_of_no_entry_goes_to_the_chosen_agency(client, cas
     ({"agency": "abc"}, "请选择列出的执法主体"),
     ({"website": "http://spam.example/"}, "提交未被接受"),
     ({"text": "含有控制字符\x07的内容"}, "控制字符"),
+    ({"text": "含有空字符\x00的内容"}, "控制字符"),
+    ({"contact": "138\x00"}, "控制字符"),
+    ({"page_path": "/gongshi/\x00"}, "控制字符"),
 ])
 def test_bad_input_shows_the_form_again_with_a_message_and_saves_nothing(client, cast, published, change, message):
     response = post(client, valid(cast, **change))

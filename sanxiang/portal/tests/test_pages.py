@@ -235,6 +235,22 @@ def test_a_superseded_version_is_shown_for_a_day_in_its_period(client, cast, pub
 
 
 @pytest.mark.req("PUB-10")
+def test_a_version_replaced_before_its_date_is_shown_as_never_in_force(client, cast, published):
+    first = published.versions[ListKind.ITEM]
+    planned = republish(cast, first.entry, {**first.content, "name": "原定的第二版"},
+                        effective_from=today() + datetime.timedelta(days=30), change_note="原定修订")
+    republish(cast, first.entry, {**first.content, "name": "提前的第三版"},
+              effective_from=today() + datetime.timedelta(days=10), change_note="提前修订")
+    page = get(client, entry_url(cast, ListKind.ITEM, "SC-CF-001"))
+    history = page.split("版本记录")[1]
+    assert f"原定 {planned.effective_from.isoformat()} 起施行，施行前已被新版本取代，未施行" in history
+    assert f'?on={planned.effective_from.isoformat()}"' not in history  # no link to a day it never governed
+    assert "提前修订" in history and "原定修订" in history
+    on_planned = get(client, entry_url(cast, ListKind.ITEM, "SC-CF-001") + f"?on={planned.effective_from.isoformat()}")
+    assert "提前的第三版" in on_planned.split("版本记录")[0] and "原定的第二版" not in on_planned
+
+
+@pytest.mark.req("PUB-10")
 def test_a_bad_date_or_a_day_with_nothing_in_force_gets_a_clear_message(client, cast, site):
     url = entry_url(cast, ListKind.ITEM, "SC-CF-001")
     bad = get(client, url + "?on=2026-13-45")
@@ -245,17 +261,23 @@ def test_a_bad_date_or_a_day_with_nothing_in_force_gets_a_clear_message(client, 
     # A repealed entry keeps its history but has nothing in force.
     entry = site.versions[ListKind.GUIDE].entry
     services.repeal(cast.leader, entry, effective_to=today(), reason="事项取消")
+    # (Published today and ended today it never was in force; date it back as if published 100 days ago.)
+    Version.objects.filter(entry=entry).update(effective_from=today() - datetime.timedelta(days=100))
     gone = get(client, entry_url(cast, ListKind.GUIDE, "ZN-001"))
     assert "目前没有现行有效的版本" in gone and f"{today().isoformat()} 起失效" in gone
+    then = get(client, entry_url(cast, ListKind.GUIDE, "ZN-001") + f"?on={today() - datetime.timedelta(days=50)}")
+    assert "县政务服务中心市场监管窗口" in then and "当日有效" in then
     assert "ZN-001" not in get(client, reverse("public-list", args=["fuwuzhinan"]))
 
 
 @pytest.mark.req("PUB-01")
 def test_bad_query_parameters_never_fail(client, cast, site):
     huge = "食" * 10240
-    params = ["?on=2026-13-45", "?on=abc", f"?on={huge}", "?on=2026-02-30", "?on=0000-00-00", "?page=abc",
-              "?page=-1", "?page=0", "?page=99999999999999999999", f"?q={huge}", "?q=%00", "?agency=abc",
-              "?agency=999999", "?act=%3Cscript%3E", f"?agency={huge}&act={huge}&page={huge}", "?q=%27%22%3C%3E%25_"]
+    params = ["?on=2026-13-45", "?on=abc", f"?on={huge}", "?on=2026-02-30", "?on=0000-00-00",
+              "?page=abc", "?page=-1", "?page=0", "?page=99999999999999999999", f"?page={huge}",
+              f"?q={huge}", "?q=%00", "?q=%27%22%3C%3E%25_",
+              "?agency=abc", "?agency=²", "?agency=１", "?agency=99999999999999999999999", "?agency=999999",
+              "?act=%3Cscript%3E", f"?agency={huge}&act={huge}&page={huge}"]
     for url in public_urls(cast, site):
         for param in params:
             response = client.get(url + param, follow=True)
@@ -263,7 +285,14 @@ def test_bad_query_parameters_never_fail(client, cast, site):
     page = get(client, reverse("public-list", args=["shixiang"]) + f"?q={huge}")
     assert huge not in page  # searched for its first 100 characters only
     assert client.get(reverse("public-search") + f"?q={huge}").status_code == 200
+    assert client.get(reverse("public-search") + "?q=%00").status_code == 200
+    assert client.get(reverse("public-home") + "?q=%00%01").status_code == 200
     assert client.get(reverse("public-list", args=["no-such-list"])).status_code == 404
+    huge_pk = "99999999999999999999999"
+    for path in (f"/gongshi/zhuti/{huge_pk}/", f"/gongshi/zhuti/{huge_pk}/shixiang/", f"/gongshi/zhuti/{huge_pk}/xiazai.json",
+                 f"/gongshi/zhuti/{huge_pk}/shixiang/SC-CF-001/"):
+        assert client.get(path).status_code == 404, path
+    assert client.get(reverse("public-error-report") + f"?page=/gongshi/zhuti/{huge_pk}/shixiang/SC-CF-001/").status_code == 200
     assert client.get(entry_url(cast, ListKind.ITEM, "NO-SUCH-CODE")).status_code == 404
     assert client.get(reverse("public-entry", args=[cast.agency_a.pk, "shixiang", "FZSH"])).status_code == 404
     Agency.objects.filter(pk=cast.agency_a.pk).update(is_active=False)
