@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core.access import RestrictedQuerySet
+
 
 class ErrorReport(models.Model):
     """A public report of an error on a published page (纠错, PUB-10), handled by the owning department by a deadline."""
@@ -29,6 +31,8 @@ class ErrorReport(models.Model):
     answered_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     corrected_by_version = models.ForeignKey("catalog.Version", null=True, blank=True, on_delete=models.PROTECT,
                                              related_name="+", verbose_name=_("更正后的版本"))
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("纠错")

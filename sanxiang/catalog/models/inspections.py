@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core.access import RestrictedQuerySet
+
 
 class MarketSubject(models.Model):
     """An entry of the directory of inspection objects (检查对象名录库) the double-random draw picks from."""
@@ -25,6 +27,8 @@ class MarketSubject(models.Model):
                             help_text=_("随机抽查事项按标签圈定检查对象范围，如“食品经营”"))
     is_active = models.BooleanField(_("在册"), default=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("检查对象")
         verbose_name_plural = _("检查对象名录库")
@@ -46,6 +50,8 @@ class ConflictDeclaration(models.Model):
     declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
     declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("登记人"))
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("回避申报")
@@ -93,6 +99,8 @@ class Draw(models.Model):
                                  related_name="+", verbose_name=_("抽取人"))
     announce_seq = models.BigIntegerField(_("公布记录序号"), null=True, blank=True)
     draw_seq = models.BigIntegerField(_("抽取记录序号"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("双随机抽取")

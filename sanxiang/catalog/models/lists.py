@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core.access import RestrictedQuerySet
+
 
 class ListKind(models.TextChoices):
     """The kinds of list an agency publishes before enforcement (事前公开)."""
@@ -36,6 +38,8 @@ class Entry(models.Model):
                                    related_name="catalog_entries", verbose_name=_("承办机构"))
     code = models.CharField(_("编码"), max_length=60)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("清单事项")
@@ -76,6 +80,8 @@ class Version(models.Model):
     decision_note = models.TextField(_("审核意见"), blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     log_seq = models.BigIntegerField(_("记录日志序号"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("清单版本")

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.core.access import RestrictedQuerySet
+
 
 class Statute(models.Model):
     """A law, regulation or rule in the statute library (法律法规库) that legal bases cite."""
@@ -21,6 +23,8 @@ class Statute(models.Model):
     effective_from = models.DateField(_("施行日期"), null=True, blank=True)
     repealed_on = models.DateField(_("废止日期"), null=True, blank=True)
     source = models.CharField(_("文本来源"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("法律法规")
@@ -46,6 +50,8 @@ class Provision(models.Model):
     text = models.TextField(_("条文"))
     max_fine_person = models.DecimalField(_("对个人罚款上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     max_fine_org = models.DecimalField(_("对单位罚款上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("条款")
