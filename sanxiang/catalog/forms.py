@@ -706,12 +706,17 @@ def silence(*forms_) -> None:
 # --- Entry, decisions, inbox ---------------------------------------------------------------------
 
 
+class DepartmentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class EntryForm(forms.Form):
     """The identity of a new entry: its code and owning department (承办机构)."""
 
     code = forms.CharField(label=_("编码"), max_length=60, help_text=_("本单位同类清单内唯一，如事项编码"))
-    department = forms.ModelChoiceField(label=_("承办机构"), queryset=Department.objects.none(), required=False,
-                                        empty_label=_("（本单位）"))
+    department = DepartmentField(label=_("承办机构"), queryset=Department.objects.none(), required=False,
+                                 empty_label=_("（本单位）"))
 
     def __init__(self, *args, agency=None, kind=None, departments=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -122,6 +122,7 @@ def entry_detail(request, pk: int):
         "versions": versions,
         "latest": versions[0] if versions else None,
         "current": current,
+        "today": today,
         "on_form": on_form,
         "on_day": on_day,
         "on_version": on_version,
