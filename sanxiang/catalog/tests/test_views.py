@@ -627,3 +627,41 @@ def test_no_page_of_the_catalog_answers_with_a_server_error_for_odd_input(client
         assert client.post(path, {}).status_code in (200, 302), path
     assert re.search(r"第1版", text_of(client.get(f"/catalog/versions/{version.pk}/")))
     assert Version.objects.count() == 1
+
+
+# --- Other approvers and drafters ----------------------------------------------------------------
+
+
+@pytest.mark.req("PUB-10")
+def test_a_supervisor_of_the_justice_bureau_approves_an_agency_of_their_region(client, cast, lib):
+    version = create_entry(cast.admin_a, agency=cast.agency_a, kind="item", code="XK-070", content=f.item_content(lib))
+    submit(cast.admin_a, version)
+    client.force_login(cast.supervisor)
+    home = client.get("/catalog/")
+    assert [v.pk for v in home.context["pending"]] == [version.pk]
+    assert client.post(f"/catalog/versions/{version.pk}/approve/", {"note": "监督审核同意"}).status_code == 302
+    version.refresh_from_db()
+    assert version.status == VersionStatus.PUBLISHED and version.decided_by == cast.supervisor
+    # A supervisor drafts nothing.
+    assert client.get("/catalog/new/item/").status_code == 403
+
+
+@pytest.mark.req("PUB-10")
+def test_a_department_head_drafts_only_for_their_own_department(client, cast, lib):
+    head = f.add_staff(cast, "head_a1", "冯科长", [Role.DEPARTMENT_HEAD], department=cast.department_a1)
+    client.force_login(head)
+    page = client.get("/catalog/new/item/")
+    assert list(page.context["entry_form"].fields["department"].queryset) == [cast.department_a1]
+    response = client.post("/catalog/new/item/", entry_post(cast, "item", f.item_content(lib), "XK-071",
+                                                            department=str(cast.department_a2.pk)))
+    assert response.status_code == 200 and response.context["entry_form"].errors["department"]
+    assert not Entry.objects.exists()
+    response = client.post("/catalog/new/item/", entry_post(cast, "item", f.item_content(lib), "XK-071",
+                                                            department=str(cast.department_a1.pk)))
+    assert response.status_code == 302
+    other = create_entry(cast.admin_a, agency=cast.agency_a, kind="item", code="XK-072", content=f.item_content(lib),
+                         department=cast.department_a2)
+    assert client.get(f"/catalog/versions/{other.pk}/edit/").status_code == 403
+    assert client.post(f"/catalog/versions/{other.pk}/submit/").status_code == 403
+    other.refresh_from_db()
+    assert other.status == VersionStatus.DRAFT

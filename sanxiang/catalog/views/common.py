@@ -106,6 +106,17 @@ def due_state(report: ErrorReport, today: datetime.date | None = None) -> str:
     return ""
 
 
+def annotate_reports(reports) -> list[ErrorReport]:
+    """The reports with ``due_state``, ``days_left`` and ``days_overdue`` for the deadline badges."""
+    today = timezone.localdate()
+    rows = list(reports)
+    for report in rows:
+        report.due_state = due_state(report, today)
+        report.days_left = (report.due_on - today).days
+        report.days_overdue = -report.days_left
+    return rows
+
+
 def int_or_none(value):
     try:
         return int(value)

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import forms, selectors, services
 from ..models import ErrorReport, Version, VersionStatus
-from .common import FAILED, run, visible_report
-from .pages import _annotate_reports
+from .common import FAILED, annotate_reports, run, visible_report
 
 
 @login_required
@@ -19,7 +18,7 @@ def error_list(request):
     reports = selectors.error_reports(request.user, status=status or None)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     return render(request, "catalog/staff/errors.html", {
-        "page": page, "reports": _annotate_reports(page.object_list), "status": status,
+        "page": page, "reports": annotate_reports(page.object_list), "status": status,
         "statuses": ErrorReport.Status.choices, "query": f"status={status}",
     })
 
@@ -42,5 +41,5 @@ def error_detail(request, pk: int):
             form = forms.AnswerForm(versions=versions)
     elif request.method == "POST":
         raise PermissionDenied
-    [report] = _annotate_reports([report])
+    [report] = annotate_reports([report])
     return render(request, "catalog/staff/error.html", {"report": report, "form": form})

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sanxiang.core.access import VIEW
 from sanxiang.org.models import Agency, Department
@@ -14,15 +15,15 @@ from .. import forms, selectors, services
 from ..access import restrict
 from ..models import Entry, ErrorReport, ListKind, VersionStatus
 from . import display
-from .common import STATUS_BADGES, drafting_agencies, due_state, int_or_none, kind_label, visible_entry, visible_version
+from .common import STATUS_BADGES, annotate_reports, drafting_agencies, int_or_none, kind_label, visible_entry, visible_version
 
 STATUS_LABELS = dict(VersionStatus.choices)
 STATES = [
-    ("in_force", "现行有效"),
-    ("not_in_force", "无现行版本"),
-    (VersionStatus.DRAFT, "有草稿"),
-    (VersionStatus.SUBMITTED, "待审核"),
-    (VersionStatus.RETURNED, "被退回"),
+    ("in_force", _("现行有效")),
+    ("not_in_force", _("无现行版本")),
+    (VersionStatus.DRAFT, _("最新版本为草稿")),
+    (VersionStatus.SUBMITTED, _("待审核")),
+    (VersionStatus.RETURNED, _("被退回")),
 ]
 STATE_FILTERS = {
     "in_force": {"in_force_number__isnull": False},
@@ -31,16 +32,6 @@ STATE_FILTERS = {
     VersionStatus.SUBMITTED: {"latest_status": VersionStatus.SUBMITTED},
     VersionStatus.RETURNED: {"latest_status": VersionStatus.RETURNED},
 }
-
-
-def _annotate_reports(reports):
-    today = timezone.localdate()
-    rows = list(reports)
-    for report in rows:
-        report.due_state = due_state(report, today)
-        report.days_left = (report.due_on - today).days
-        report.days_overdue = -report.days_left
-    return rows
 
 
 @login_required
@@ -89,7 +80,7 @@ def home(request):
         "departments": departments,
         "department": department,
         "pending": list(selectors.pending_approval(user)[:50]),
-        "reports": _annotate_reports(open_reports[:50]),
+        "reports": annotate_reports(open_reports[:50]),
         "reports_total": open_reports.count(),
         "can_create": bool(drafting_agencies(user)),
         "filtered": bool(q or state or agency or department),
@@ -129,7 +120,7 @@ def entry_detail(request, pk: int):
         "open_version": open_version,
         "can_draft": services.can_draft_entry(user, entry),
         "can_repeal": can_approve and still_running,
-        "reports": _annotate_reports(selectors.error_reports(user).filter(entry=entry)),
+        "reports": annotate_reports(selectors.error_reports(user).filter(entry=entry)),
     })
 
 
