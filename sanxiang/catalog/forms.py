@@ -34,7 +34,6 @@ __all__ = [
 MAX_ROWS = LIST_MAX  # rows of one list on one page
 MAX_TIERS = 20
 BASIS_ROLES = [("设定依据", _("设定依据")), ("实施依据", _("实施依据")), ("处罚依据", _("处罚依据"))]
-MATERIAL_FORMS = ["原件", "复印件", "原件及复印件", "电子件"]
 LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 ROW_MESSAGE = re.compile(r"^[^：:]*?第(?P<n>\d+)[条项行档][：:]")
 
@@ -191,13 +190,15 @@ class MaterialForm(RowForm):
     row_title = _("申请材料")
 
     name = forms.CharField(label=_("材料名称"))
-    form = forms.CharField(label=_("材料形式"), initial="原件", help_text=_("如：原件、复印件、原件及复印件、电子件"))
-    copies = forms.IntegerField(label=_("份数"), initial=1)
+    # No initial values: a row added and left blank must stay "unchanged" so it is skipped, not refused.
+    form = forms.CharField(label=_("材料形式"), required=False, help_text=_("如：原件、复印件、原件及复印件、电子件"))
+    copies = forms.IntegerField(label=_("份数"), required=False, help_text=_("不填为 1 份"))
     note = forms.CharField(label=_("备注"), required=False)
 
     @staticmethod
     def to_content(data: dict) -> dict:
-        return {"name": data["name"], "form": data["form"], "copies": data["copies"], "note": data.get("note", "")}
+        return {"name": data["name"], "form": data.get("form", ""), "copies": data.get("copies"),
+                "note": data.get("note", "")}
 
 
 class TaskForm(RowForm):

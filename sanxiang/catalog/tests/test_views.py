@@ -423,9 +423,14 @@ def test_deleting_a_row_removes_it_from_the_saved_content(client, cast, lib):
     editor = client.get(f"/catalog/versions/{version.pk}/edit/").context["editor"]
     data = form_data(editor)
     data["materials-0-DELETE"] = "on"
+    # A row added and left blank is skipped, not refused.
+    added = client.post(f"/catalog/versions/{version.pk}/edit/", {**data, "add_row": "materials"})
+    data = form_data(added.context["editor"])
+    assert data["materials-TOTAL_FORMS"] == "3" and data["materials-0-DELETE"] == "on"
     assert client.post(f"/catalog/versions/{version.pk}/edit/", data).status_code == 302
     version.refresh_from_db()
     assert [m["name"] for m in version.content["materials"]] == ["营业执照复印件"]
+    assert version.content["materials"][0]["copies"] == 1
 
 
 def _guide_with_item(cast, lib):
