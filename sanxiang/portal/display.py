@@ -77,17 +77,29 @@ def fine_range(low, high) -> str:
     return ""
 
 
+def _either(words: list[str]) -> str:
+    """["甲"] → 甲; ["甲", "乙", "丙"] → 甲、乙或丙 (any one of them)."""
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return "、".join(words[:-1]) + _("或") + words[-1]
+
+
 def rule_sentence(rule: dict, item_names: dict | None = None) -> str:
     """One review-catalog rule (REV-02) as the sentence the public reads.
 
-    Every condition the rule sets must hold; empty conditions are left out. E.g.
-    ``{"act_kinds": ["penalty"], "min_fine_org": "100000.00"}`` →
-    “对单位罚款10万元以上的行政处罚决定”.
+    Reads the way :func:`sanxiang.catalog.review_rules.match_rule` decides: every condition the rule
+    sets must hold; within a list condition (act kinds, items, penalty kinds, circumstances) any one
+    entry is enough; a fine threshold applies to its party type (个人 or 单位). E.g.
+    ``{"act_kinds": ["penalty"], "min_fine_org": "100000.00"}`` → “对单位罚款10万元以上的行政处罚决定”.
     """
     item_names = item_names or {}
     conditions: list[str] = []
-    flags = [complexity_label(f).rstrip("的") for f in rule.get("complexity_flags") or []]
-    conditions.extend(flags)
+    flags = [f"“{complexity_label(f).rstrip('的')}”" for f in rule.get("complexity_flags") or []]
+    if len(flags) == 1:
+        conditions.append(_("具有%(flag)s情形") % {"flag": flags[0]})
+    elif flags:
+        conditions.append(_("具有%(flags)s情形之一") % {"flags": "".join(flags)})
     if rule.get("hearing_held"):
         conditions.append(_("经过听证程序"))
     person, org = money(rule.get("min_fine_person")), money(rule.get("min_fine_org"))
@@ -95,7 +107,7 @@ def rule_sentence(rule: dict, item_names: dict | None = None) -> str:
     if person or org:
         kinds = [k for k in kinds if k != PenaltyKind.FINE]
     if kinds:
-        conditions.append(_("作出%(kinds)s") % {"kinds": "、".join(penalty_kind_label(k) for k in kinds)})
+        conditions.append(_("作出%(kinds)s") % {"kinds": _either([penalty_kind_label(k) for k in kinds])})
     if person and org:
         conditions.append(_("对个人罚款%(person)s以上、对单位罚款%(org)s以上") % {"person": person, "org": org})
     elif person:
@@ -104,9 +116,8 @@ def rule_sentence(rule: dict, item_names: dict | None = None) -> str:
         conditions.append(_("对单位罚款%(org)s以上") % {"org": org})
     codes = rule.get("item_codes") or []
     if codes:
-        names = "".join(f"“{item_names.get(code) or code}”" for code in codes)
-        conditions.append(_("属于%(names)s事项") % {"names": names})
-    acts = "、".join(act_kind_label(a) for a in rule.get("act_kinds") or []) or _("行政执法")
+        conditions.append(_("属于%(names)s事项") % {"names": _either([f"“{item_names.get(c) or c}”" for c in codes])})
+    acts = _either([act_kind_label(a) for a in rule.get("act_kinds") or []]) or _("行政执法")
     decision = _("%(acts)s决定") % {"acts": acts}
     if not conditions:
         return _("全部%(decision)s") % {"decision": decision}
