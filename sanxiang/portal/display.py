@@ -95,11 +95,13 @@ def rule_sentence(rule: dict, item_names: dict | None = None) -> str:
     """
     item_names = item_names or {}
     conditions: list[str] = []
-    flags = [f"“{complexity_label(f).rstrip('的')}”" for f in rule.get("complexity_flags") or []]
-    if len(flags) == 1:
-        conditions.append(_("具有%(flag)s情形") % {"flag": flags[0]})
+    flags = [complexity_label(f).rstrip("的") for f in rule.get("complexity_flags") or []]
+    if len(flags) == 1 and not flags[0].endswith("情形"):
+        conditions.append(_("具有“%(flag)s”情形") % {"flag": flags[0]})
+    elif len(flags) == 1:
+        conditions.append(_("属于“%(flag)s”") % {"flag": flags[0]})
     elif flags:
-        conditions.append(_("具有%(flags)s情形之一") % {"flags": "".join(flags)})
+        conditions.append(_("属于%(flags)s之一") % {"flags": "".join(f"“{f}”" for f in flags)})
     if rule.get("hearing_held"):
         conditions.append(_("经过听证程序"))
     person, org = money(rule.get("min_fine_person")), money(rule.get("min_fine_org"))
