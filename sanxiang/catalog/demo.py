@@ -25,12 +25,10 @@ What it makes (counts in the ``demo.load.catalog`` audit event):
   current one; a few drafts, one version returned for changes and one awaiting approval (none of
   them public); two public error reports, one answered.
 
-History before the system: the approval service publishes from today on (what was in force on a
-past day never changes). To show the public "in force on a date" view, the demo first publishes the
-older version through the services and then moves its dates back to when the county first
-published it on paper (``effective_from`` and the drafting/approval times), with a
-``catalog.demo_history`` audit event for each such version saying so. Its record-log entry keeps
-the date it was entered into the system.
+History before the system: four entries were in force on paper before the system; their first
+version is published with its real start date (two years ago, 1 March) through the approval
+service's 补录 (``retroactive_reason``, allowed only for an entry's first version), and the current
+version follows from today — so the public "in force on a date" view has something to show.
 
 All content is generated deterministically from the random generator passed in (names, codes,
 seeds); dates follow today.
@@ -61,7 +59,6 @@ from .models import Entry, ErrorReport, ListKind, MarketSubject, Provision, Vers
 from .statutes import ensure_library
 
 AUDIT_ACTION = f"{REGISTRY_ACTION}.catalog"
-HISTORY_ACTION = "catalog.demo_history"
 COUNTY = org_demo.COUNTY
 COURT = f"{COUNTY}人民法院"
 AREA = org_demo.AREA_CODE
@@ -1298,13 +1295,17 @@ class _DemoCatalog:
             return s.head
         return s.publisher
 
-    def publish(self, s: Staff, kind: str, code: str, content: dict, department=None, note: str = "") -> Version:
+    def publish(self, s: Staff, kind: str, code: str, content: dict, department=None, note: str = "",
+                since: datetime.date | None = None) -> Version:
+        """Draft, submit and approve one entry; ``since`` publishes a first version in force before the system (补录)."""
         drafter = self.drafter(s, department)
         content = self.resolve(content)
         version = services.create_entry(drafter, agency=s.agency, kind=kind, code=code, content=content,
                                         department=department, change_note=note)
         version = services.submit(drafter, version)
-        version = services.approve(s.leader, version, note="经审核，内容与法律法规规定一致，同意发布。")
+        reason = f"该版本自{since:%Y年%m月%d日}起已在本机关门户网站公示施行，系统上线时按原施行日期补录" if since else ""
+        version = services.approve(s.leader, version, note="经审核，内容与法律法规规定一致，同意发布。",
+                                   effective_from=since, retroactive_reason=reason)
         self.count(f"published_{kind}")
         return version
 
@@ -1323,8 +1324,7 @@ class _DemoCatalog:
         return {**content, "basis": basis}
 
     def revise(self, s: Staff, old: Version, content: dict, note: str) -> Version:
-        """Move the published ``old`` back to when it was first published, then publish its successor today."""
-        self.backdate(old, self.history_day)
+        """Publish the successor of ``old`` (a first version published from ``history_day``) from today."""
         drafter = self.drafter(s, old.entry.department)
         version = services.new_draft(drafter, old.entry, content=self.resolve(content), change_note=note)
         version = services.submit(drafter, version)
@@ -1332,21 +1332,6 @@ class _DemoCatalog:
         self.count(f"published_{old.entry.kind}")
         self.count("entries_with_history")
         return version
-
-    def backdate(self, version: Version, day: datetime.date) -> None:
-        fields = ["effective_from", "drafted_at", "submitted_at", "decided_at", "published_at"]
-        before = audit.snapshot(version, fields)
-        drafted = aware(day - datetime.timedelta(days=21), 9, 30)
-        Version.objects.filter(pk=version.pk).update(
-            effective_from=day, drafted_at=drafted, submitted_at=aware(day - datetime.timedelta(days=14), 16, 10),
-            decided_at=aware(day - datetime.timedelta(days=7), 10, 5),
-            published_at=aware(day - datetime.timedelta(days=7), 10, 5),
-        )
-        Entry.objects.filter(pk=version.entry_id).update(created_at=drafted)
-        version.refresh_from_db()
-        audit.record(None, HISTORY_ACTION, version, before=before, after=audit.snapshot(version, fields),
-                     reason=(f"演示数据：该版本于{day:%Y年%m月%d日}起施行（系统上线前以纸质形式公布），"
-                             f"录入系统后按原施行日期补录；录入时的发布记录仍在记录日志中。"))
 
     # --- the whole catalog ----------------------------------------------------------------------
     def run(self) -> None:
@@ -1406,7 +1391,7 @@ class _DemoCatalog:
                 older = {code: content for code, _d, content in build(s, history=True)}
             for code, department, content in build(s):
                 if code in older:
-                    old = self.publish(s, ITEM, code, older[code], department, note="首次发布")
+                    old = self.publish(s, ITEM, code, older[code], department, note="首次发布", since=self.history_day)
                     self.revise(s, old, content, notes[code])
                 else:
                     self.publish(s, ITEM, code, content, department)
@@ -1426,7 +1411,8 @@ class _DemoCatalog:
         year = self.year
         for system, s in staff.items():
             if system == System.MARKET:
-                old = self.publish(s, REVIEW, "FZSH", review_catalog(system, older=True), s.review_unit, note="首次发布")
+                old = self.publish(s, REVIEW, "FZSH", review_catalog(system, older=True), s.review_unit, note="首次发布",
+                                   since=self.history_day)
                 self.revise(s, old, review_catalog(system), (
                     f"{year}年度动态调整：罚款审核标准由对个人二万元、对单位二十万元以上调整为对个人一万元、对单位十万元以上；"
                     "将查封经营场所等行政强制措施和经过听证的不予许可决定列入审核目录。"))
@@ -1595,4 +1581,4 @@ def load_demo_catalog(rng: random.Random) -> list[DemoLogin]:
     return []
 
 
-__all__ = ["AUDIT_ACTION", "HISTORY_ACTION", "load_demo_catalog"]
+__all__ = ["AUDIT_ACTION", "load_demo_catalog"]

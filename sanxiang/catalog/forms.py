@@ -742,6 +742,9 @@ class ApproveForm(forms.Form):
 
     effective_from = date_field(_("生效日期"), required=False, help_text=_("不填为起草人拟定的日期，或今天"))
     note = forms.CharField(label=_("审核意见"), widget=text_area(2), required=False, max_length=2000)
+    retroactive_reason = forms.CharField(
+        label=_("补录理由"), required=False, max_length=2000, widget=text_area(2),
+        help_text=_("仅用于系统上线前已经公布施行的首个版本：生效日期早于今天时必填，写明原公布施行的情况"))
 
 
 class ReturnForm(forms.Form):

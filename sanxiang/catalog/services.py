@@ -344,13 +344,21 @@ def return_draft(user, version: Version, *, note) -> Version:
 # --- Publishing ------------------------------------------------------------------------------
 
 
-def approve(user, version: Version, *, note="", effective_from=None) -> Version:
-    """Approve and publish a submitted version (审核发布), effective from ``effective_from`` (default today)."""
+def approve(user, version: Version, *, note="", effective_from=None, retroactive_reason="") -> Version:
+    """Approve and publish a submitted version (审核发布), effective from ``effective_from`` (default today).
+
+    ``effective_from`` before today is allowed only for an entry's first published version and only
+    with ``retroactive_reason`` (补录): a list that was already in force on paper before it was entered
+    into the system keeps its real start date. Nothing the system has ever shown as in force changes,
+    because the entry had no published version before; the record-log entry carries the real date
+    and the reason.
+    """
     _user(user)
     _refuse_published(version)
     _require(can_approve(user, version.entry.agency), "无权审核发布本机关的清单")
     text = _clean_note(note, "审核意见", "note")
     requested = _clean_date(effective_from, "生效日期", "effective_from")
+    retroactive = _clean_note(retroactive_reason, "补录理由", "retroactive_reason")
     with transaction.atomic():
         entry = _lock_entry(version.entry)
         version = _lock_version(version)
@@ -361,10 +369,11 @@ def approve(user, version: Version, *, note="", effective_from=None) -> Version:
             raise RuleViolation("PUB-10", "起草、修改或送审该版本的人员不能审核发布该版本（审核与起草应由不同人员担任）")
         today = _today()
         start = requested or version.effective_from or today
-        if start < today:
-            raise ValidationError({"effective_from": f"生效日期{start.isoformat()}早于今天（{today.isoformat()}），"
-                                                     f"已经过去的日期不能再改变当日施行的内容"})
         published = list(entry.versions.select_for_update().filter(status=VersionStatus.PUBLISHED))
+        if start < today and not (retroactive and not published):
+            hint = "" if published else "（系统上线前已施行的首个版本可注明补录理由后按原日期发布）"
+            raise ValidationError({"effective_from": f"生效日期{start.isoformat()}早于今天（{today.isoformat()}），"
+                                                     f"已经过去的日期不能再改变当日施行的内容{hint}"})
         current = [v for v in published if v.effective_from <= today and (v.effective_to is None or v.effective_to > today)]
         for previous in current:  # (always true given start >= today; kept as the rule's plain statement)
             if start < previous.effective_from:
@@ -391,7 +400,7 @@ def approve(user, version: Version, *, note="", effective_from=None) -> Version:
         version.status = VersionStatus.PUBLISHED
         version.decided_by = user
         version.decided_at = now
-        version.decision_note = text
+        version.decision_note = text if start >= today else f"补录：{retroactive}。{text}".rstrip("。") + "。"
         version.published_at = now
         version.effective_from = start
         version.effective_to = None
@@ -400,11 +409,12 @@ def approve(user, version: Version, *, note="", effective_from=None) -> Version:
             "event": "catalog.publish", "agency": entry.agency_id, "kind": entry.kind, "code": entry.code,
             "version": version.number, "title": version.title, "effective_from": start.isoformat(),
             "sha256": content_sha256(version.content),
+            **({"retroactive_reason": retroactive} if start < today else {}),
         })
         version.log_seq = log_entry.seq
         version.save(update_fields=["log_seq"])
         audit.record(user, "catalog.approve", version, before=before, after=audit.snapshot(version, VERSION_FIELDS),
-                     reason=text)
+                     reason=text if start >= today else f"补录（{retroactive}）{text}")
     return version
 
 

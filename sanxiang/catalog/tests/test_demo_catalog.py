@@ -5,6 +5,7 @@ runs in its own savepoint inside it.
 """
 
 import datetime
+import json
 import random
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from sanxiang.catalog import inspections, review_rules, selectors
-from sanxiang.catalog.demo import AUDIT_ACTION, HISTORY_ACTION, directory_rows, load_demo_catalog
+from sanxiang.catalog.demo import AUDIT_ACTION, directory_rows, load_demo_catalog
 from sanxiang.catalog.kinds.basis import fine_caps
 from sanxiang.catalog.kinds.guide import TEXT_FIELDS
 from sanxiang.catalog.models import (
@@ -34,6 +35,7 @@ from sanxiang.core.identifiers import check_uscc
 from sanxiang.core.models import AuditEvent
 from sanxiang.org.models import Agency, Person, Region, Role, System
 from sanxiang.records import avrules
+from sanxiang.records.models import LogEntry
 
 TODAY = timezone.localdate
 SIX = {System.MARKET, System.COMPREHENSIVE, System.ECOLOGY, System.TRANSPORT, System.HEALTH, System.EMERGENCY}
@@ -273,7 +275,9 @@ def test_older_versions_show_what_was_in_force_on_an_earlier_day(loaded):
         assert old.number == 1 and new.number == 2, entry.code
         assert old.content != new.content and new.change_note
         assert old.effective_to == new.effective_from == TODAY()
-        assert AuditEvent.objects.filter(action=HISTORY_ACTION, object_id=str(old.pk)).exists()
+        assert old.effective_from < earlier and old.decision_note.startswith("补录")
+        logged = json.loads(bytes(LogEntry.objects.get(seq=old.log_seq).canonical))["payload"]
+        assert logged["effective_from"] == old.effective_from.isoformat() and logged["retroactive_reason"]
         assert [v.number for v in selectors.history(entry)] == [2, 1]
 
 

@@ -545,3 +545,32 @@ def test_two_approvers_at_once_publish_one_version_once(cast):
     assert sorted(outcomes) == ["RuleViolation", "published"]
     assert LogEntry.objects.filter(kind=LogEntry.Kind.PUBLICATION).count() == 1
     assert AuditEvent.objects.filter(action="catalog.approve").count() == 1
+
+
+# --- Retroactive first versions (补录) -----------------------------------------------------------
+
+
+@pytest.mark.req("PUB-10")
+def test_a_first_version_may_be_published_from_a_past_date_only_with_a_reason(cast, lib, publisher):
+    _dt = datetime
+    past = timezone.localdate() - _dt.timedelta(days=400)
+    version = services.create_entry(publisher, agency=cast.agency_a, kind="item", code="HIST-1", content=f.item_content(lib))
+    services.submit(publisher, version)
+    with pytest.raises(ValidationError):
+        services.approve(cast.leader, version, effective_from=past)
+    version.refresh_from_db()
+    assert version.status == VersionStatus.SUBMITTED
+    published = services.approve(cast.leader, version, effective_from=past, retroactive_reason="2025年纸质清单已公布施行")
+    assert published.effective_from == past and "补录" in published.decision_note
+    payload = json.loads(bytes(LogEntry.objects.get(seq=published.log_seq).canonical))["payload"]
+    assert payload["effective_from"] == past.isoformat() and payload["retroactive_reason"] == "2025年纸质清单已公布施行"
+    assert selectors.version_in_force(published.entry, on=past) == published
+
+    # A later version can never reach back: what the system showed as in force stays so.
+    draft = services.new_draft(publisher, published.entry, change_note="调整")
+    services.submit(publisher, draft)
+    with pytest.raises(ValidationError):
+        services.approve(cast.leader, draft, effective_from=past + _dt.timedelta(days=10), retroactive_reason="想改历史")
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.SUBMITTED
+    assert selectors.version_in_force(published.entry, on=past + _dt.timedelta(days=10)) == published

@@ -397,6 +397,19 @@ def test_a_published_version_cannot_be_edited_and_an_approval_date_in_the_past_i
     assert version.title == f.item_content(lib)["name"]
 
 
+@pytest.mark.req("PUB-10")
+def test_a_first_version_in_force_before_the_system_is_published_from_its_date_with_a_reason(client, cast, lib):
+    version = create_entry(cast.admin_a, agency=cast.agency_a, kind="item", code="XK-016", content=f.item_content(lib))
+    submit(cast.admin_a, version)
+    leader_login(client, cast)
+    response = client.post(f"/catalog/versions/{version.pk}/approve/",
+                           {"effective_from": "2024-03-01", "retroactive_reason": "2024年3月1日起已在门户网站公示"})
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert (version.status, version.effective_from.isoformat()) == (VersionStatus.PUBLISHED, "2024-03-01")
+    assert "补录" in text_of(client.get(f"/catalog/versions/{version.pk}/"))
+
+
 # --- Formsets without JavaScript ----------------------------------------------------------------
 
 

@@ -28,7 +28,8 @@ def version_approve(request, pk: int):
         return redirect("catalog-version", pk=version.pk)
     form = forms.ApproveForm(request.POST)
     result = run(request, form, lambda data: services.approve(request.user, version, note=data["note"],
-                                                              effective_from=data["effective_from"]),
+                                                              effective_from=data["effective_from"],
+                                                              retroactive_reason=data["retroactive_reason"]),
                  lambda v: _("已审核发布第%(n)s版，自 %(day)s 起施行。") % {"n": v.number,
                                                                    "day": v.effective_from.strftime("%Y-%m-%d")})
     if result is FAILED:
