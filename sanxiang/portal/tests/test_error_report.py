@@ -127,3 +127,15 @@ def test_one_address_may_send_only_a_few_reports(client, cast, published, settin
 def test_the_form_needs_no_login_and_a_get_saves_nothing(client, cast, published):
     assert client.get(FORM + "?page=/gongshi/&text=x&agency=1").status_code == 200
     assert ErrorReport.objects.count() == 0
+
+
+@pytest.mark.req("PUB-10")
+def test_a_deadline_the_calendar_cannot_compute_is_a_message_not_a_failure(client, cast, published, settings):
+    # So many working days that the deadline falls in a year with no holiday schedule loaded.
+    settings.SANXIANG = {**settings.SANXIANG, "ERROR_REPORT_WORKING_DAYS": 5000}
+    response = post(client, valid(cast))
+    page = response.content.decode()
+    assert response.status_code == 503 and "系统暂时无法登记纠错" in page
+    assert "calendar load" not in page  # the administrator's instructions are not for the visitor
+    assert "罚款幅度与条例不一致" in page  # what was typed is kept
+    assert ErrorReport.objects.count() == 0
