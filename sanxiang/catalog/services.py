@@ -42,7 +42,7 @@ from django.utils import timezone
 from sanxiang.core import audit
 from sanxiang.core.errors import RuleViolation
 from sanxiang.core.models import AuditEvent
-from sanxiang.core.workdays import add_working_days
+from sanxiang.core.workdays import CalendarYearMissing, add_working_days
 from sanxiang.org.access import actor_of
 from sanxiang.org.models import Agency, Department, Role
 
@@ -475,14 +475,23 @@ def report_error(*, agency, page_path, text, contact="", entry=None) -> ErrorRep
     if entry is not None and entry.agency_id != agency.pk:
         c.add("entry", "所纠错的事项不属于该执法主体")
     c.raise_if_any()
-    due_on = add_working_days(_today(), int(settings.SANXIANG.get("ERROR_REPORT_WORKING_DAYS", 5)))
+    days = int(settings.SANXIANG.get("ERROR_REPORT_WORKING_DAYS", 5))
+    reason = ""
+    try:
+        due_on = add_working_days(_today(), days)
+    except CalendarYearMissing as missing:
+        # A visitor's report must never be lost because next year's holiday schedule is not loaded yet.
+        # N working days are never fewer than N calendar days, so this deadline is the same or earlier:
+        # stricter for the department, never late. The audit event says why.
+        due_on = _today() + datetime.timedelta(days=days)
+        reason = f"节假日安排未载入（{missing}），办理期限暂按{days}个自然日计算"
     with transaction.atomic():
         report = ErrorReport.objects.create(
             agency=agency, department=entry.department if entry is not None else None, entry=entry, page_path=path,
             text=body, contact=contact_text, due_on=due_on,
         )
         audit.record(PUBLIC_ACTOR, "catalog.report_error", report,
-                     after=audit.snapshot(report, ["agency", "department", "entry", "page_path", "due_on"]))
+                     after=audit.snapshot(report, ["agency", "department", "entry", "page_path", "due_on"]), reason=reason)
     return report
 
 
