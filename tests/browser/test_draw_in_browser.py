@@ -1,6 +1,6 @@
 """A real browser (Debian's Chromium via Playwright) walks the double-random draw: staff announce and draw, the public checks.
 
-Saves ``docs/screenshots/public-draw.png`` (phone width) and ``docs/screenshots/staff-draw.png``.
+Saves ``docs/screenshots/public-draw-phone.png`` (phone width) and ``docs/screenshots/staff-draw.png``.
 """
 
 import hashlib
@@ -68,7 +68,7 @@ def test_the_public_opens_a_draw_on_a_phone_and_checks_the_inputs_digest(live_se
     download = context.request.get(f"{live_server.url}{href}")
     assert hashlib.sha256(download.body()).hexdigest() == drawn["inputs_digest"]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "public-draw.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "public-draw-phone.png"), full_page=True)
     context.close()
 
 

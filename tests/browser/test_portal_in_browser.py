@@ -3,8 +3,8 @@
 JavaScript is switched off: every page must work without it. The walk goes from the home page
 through the item list to an item with its discretion benchmark, a service guide, the review catalog
 and the AV list, then reports an error (纠错) and gets a reference number. Every page must fit the
-phone's width. Saves ``docs/screenshots/public-items.png``, ``public-item.png``, ``public-guide.png``,
-``public-review-catalog.png``, ``public-error-report.png`` (phone) and ``public-item-desktop.png``.
+phone's width. Saves ``docs/screenshots/public-items.png``, ``public-item-phone.png``, ``public-guide-phone.png``,
+``public-review-catalog-phone.png``, ``public-error-report.png`` (phone) and ``public-item-desktop.png``.
 """
 
 import shutil
@@ -87,19 +87,19 @@ def test_a_visitor_reads_the_lists_on_a_phone_and_reports_an_error(live_server, 
     assert "行政处罚裁量基准" in main and "5万元至6万元" in main and "不予处罚情形" in main
     assert "第一百二十二条第一款" in main and "版本记录" in main
     fits(page)
-    shot(page, "public-item.png")
+    shot(page, "public-item-phone.png")
 
     page.goto(f"{live_server.url}/gongshi/zhuti/{content['agency']}/fuwuzhinan/ZN-001/")
     assert "申请材料" in page.locator("main").inner_text()
     fits(page)
-    shot(page, "public-guide.png")
+    shot(page, "public-guide-phone.png")
 
     page.click("nav.public-nav >> text=法制审核目录")
     page.click(".entry-list a")
     page.wait_for_selector("ol.rules")
     assert "对单位罚款10万元以上的行政处罚决定" in page.locator("ol.rules").inner_text()
     fits(page)
-    shot(page, "public-review-catalog.png")
+    shot(page, "public-review-catalog-phone.png")
 
     page.click("nav.public-nav >> text=音像记录清单")
     page.click(".entry-list a")
