@@ -311,3 +311,10 @@ def test_it_writes_its_audit_event_with_the_counts(loaded):
     assert all("password" not in row for row in event.after["accounts"])
     # The registry's logins table is unchanged: the catalog adds no rows to it.
     assert [r.username for r in demo_registry.loaded_logins()] == [r.username for r in loaded]
+
+
+@pytest.mark.req("REC-02")
+def test_the_demo_ends_with_a_signed_checkpoint_over_the_whole_log(loaded):
+    from sanxiang.records.models import Checkpoint, LogHead
+
+    assert Checkpoint.objects.order_by("-tree_size").first().tree_size == LogHead.objects.get(pk=1).size
