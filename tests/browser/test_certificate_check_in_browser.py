@@ -7,16 +7,13 @@ pages; the browser only reads and clicks.
 
 import datetime
 import random
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from test_officer_in_browser import ARGS, CHROMIUM, SCREENSHOTS, _wait_for_request_threads
+from support import DESKTOP, shot
 
 from sanxiang.org.models import OfficerCertificate, Person, Role
 from sanxiang.org.testing import make_person
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium: apt-get install chromium")
 
 VALID = "3504210100001"
 REVOKED = "3504210100003"
@@ -39,24 +36,10 @@ def officers(cast):
     return cast
 
 
-@pytest.fixture
-def browser():
-    """Chromium; the data is made before Playwright starts (its event loop must not meet the ORM)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    _wait_for_request_threads()
-
-
 @pytest.mark.req("PUB-11")
 @pytest.mark.req("PUB-03")
 def test_a_visitor_finds_an_officer_and_checks_certificates(live_server, officers, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", java_script_enabled=False)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/gongshi/renyuan/")
     assert "行政执法人员查询" in page.locator("h1").inner_text()
@@ -80,8 +63,7 @@ def test_a_visitor_finds_an_officer_and_checks_certificates(live_server, officer
     assert "陈明" in fields and "样例县市场监督管理局" in fields and "样例县" in fields
     assert f"{live_server.url}/gongshi/zhengjian/{VALID}/" in page.locator("[data-testid=certificate-url]").inner_text()
     assert page.evaluate("document.querySelector('.cert-qr img').naturalWidth") > 0  # the QR code loaded
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "public-certificate.png"), full_page=True)
+    shot(page, "public-certificate.png")
 
     page.goto(f"{live_server.url}/gongshi/zhengjian/")
     page.fill("#number", REVOKED)

@@ -4,42 +4,14 @@ Saves ``docs/screenshots/public-draw-phone.png`` (phone width) and ``docs/screen
 """
 
 import hashlib
-import shutil
-import threading
-import time
-from pathlib import Path
 
 import pytest
+from support import DESKTOP, PHONE, shot
 
 from sanxiang.catalog import inspections
 from sanxiang.catalog.tests.test_draw_services import world  # noqa: F401 — the shared fixture
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium: apt-get install chromium"),
-    pytest.mark.req("PUB-05"),
-]
-
-
-@pytest.fixture
-def browser(live_server, drawn):
-    """Chromium; the data is made before Playwright starts (its event loop must not meet the ORM)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    deadline = time.monotonic() + 10
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(max(0.0, deadline - time.monotonic()))
+pytestmark = pytest.mark.req("PUB-05")
 
 
 @pytest.fixture
@@ -51,8 +23,8 @@ def drawn(world):  # noqa: F811
             "assignments": draw.result["assignments"]}
 
 
-def test_the_public_opens_a_draw_on_a_phone_and_checks_the_inputs_digest(live_server, browser, drawn):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", java_script_enabled=False)
+def test_the_public_opens_a_draw_on_a_phone_and_checks_the_inputs_digest(live_server, drawn, browser):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/gongshi/choucha/")
     page.click(f"text={drawn['title']}")
@@ -63,17 +35,16 @@ def test_the_public_opens_a_draw_on_a_phone_and_checks_the_inputs_digest(live_se
     first = drawn["assignments"][0]
     assert first["subject"]["uscc"] in body and first["inspectors"][0]["certificate"] in body
     # The page fits a phone: nothing wider than the screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     href = page.get_attribute("text=下载抽取输入（JSON）", "href")
     download = context.request.get(f"{live_server.url}{href}")
     assert hashlib.sha256(download.body()).hexdigest() == drawn["inputs_digest"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "public-draw-phone.png"), full_page=True)
+    shot(page, "public-draw-phone.png")
     context.close()
 
 
-def test_a_department_head_announces_and_draws(live_server, browser, drawn):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+def test_a_department_head_announces_and_draws(live_server, drawn, browser):
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{live_server.url}/login/?next=/catalog/draws/new/")
     page.fill("#id_username", "head_a")
@@ -90,6 +61,5 @@ def test_a_department_head_announces_and_draws(live_server, browser, drawn):
     page.wait_for_selector("text=复核一致")
     assert "抽取完成" in page.locator(".messages").inner_text()
     assert page.locator("table.table-stack tbody tr").count() == 5  # ceil(20 × 25%) from the plan task
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "staff-draw.png"), full_page=True)
+    shot(page, "staff-draw.png")
     context.close()

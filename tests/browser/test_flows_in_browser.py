@@ -4,45 +4,19 @@ Saves ``docs/screenshots/public-flow.png`` and ``docs/screenshots/public-documen
 ``docs/screenshots/public-flow-desktop.png``.
 """
 
-import shutil
-import threading
-import time
-from pathlib import Path
-
 import pytest
+from support import PHONE, shot
 
 from sanxiang.catalog import flows
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium: apt-get install chromium"),
     pytest.mark.req("PUB-07"),
     pytest.mark.req("PUB-08"),
 ]
 
 
-@pytest.fixture
-def browser(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    deadline = time.monotonic() + 10
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(max(0.0, deadline - time.monotonic()))
-
-
 def test_the_public_reads_a_flowchart_and_a_document_sample_on_a_phone(live_server, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", java_script_enabled=False)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/gongshi/liucheng/")
     page.click("text=行政处罚（一般程序）")
@@ -55,16 +29,15 @@ def test_the_public_reads_a_flowchart_and_a_document_sample_on_a_phone(live_serv
     # the text version lists every step; the page itself fits the phone (the chart scrolls in its box)
     assert page.locator("ol.flow-steps > li").count() == len(flows.FLOWS["penalty"].steps)
     assert "自立案之日起90日内" in page.locator("main").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "public-flow.png"), full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "public-flow.png", full_page=False)
 
     page.click("ol.flow-steps >> text=行政处罚决定书")
     page.wait_for_selector("article.doc-preview")
     body = page.locator("main").inner_text()
     assert "行政处罚决定书" in body and "履行方式和期限" in body and "＿＿＿＿" in body
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=str(SCREENSHOTS / "public-document.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "public-document.png")
     href = page.get_attribute("text=下载空白样本（DOCX）", "href")
     download = context.request.get(f"{live_server.url}{href}")
     assert download.status == 200 and download.body()[:2] == b"PK"
@@ -77,7 +50,7 @@ def test_the_flowchart_on_a_desktop_screen(live_server, browser):
     page.goto(f"{live_server.url}/gongshi/liucheng/coercion_measure/")
     page.wait_for_selector("svg.flowchart")
     assert page.locator("svg.flowchart g.decision").count() >= 3
-    page.screenshot(path=str(SCREENSHOTS / "public-flow-desktop.png"), full_page=False)
+    shot(page, "public-flow-desktop.png", full_page=False)
     png = context.request.get(f"{live_server.url}/gongshi/liucheng/coercion_measure.png")
     assert png.status == 200 and png.headers["content-type"] == "image/png"
     context.close()

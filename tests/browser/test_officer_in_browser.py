@@ -6,52 +6,23 @@ as root), never from ``playwright install``. The test saves ``docs/screenshots/h
 
 import datetime
 import random
-import shutil
-import threading
-import time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from support import DESKTOP, shot
 
 from sanxiang.org.models import OfficerCertificate, Role
 from sanxiang.org.testing import make_person
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium: apt-get install chromium")
-
 
 @pytest.fixture
-def page(live_server, department):
-    """A Chromium page. The data is made before Playwright starts: its sync API runs an event loop in
-    this thread, and the ORM must not be used inside it (Django would open a second connection there)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
-    _wait_for_request_threads()
-
-
-def _wait_for_request_threads(timeout: float = 10.0) -> None:
-    """Let the live server finish the requests of the closed browser, so their database connections close.
-
-    Each request thread closes its connections when its (keep-alive) socket closes; until then a
-    PostgreSQL test database could not be dropped at the end of the session.
-    """
-    deadline = time.monotonic() + timeout
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(max(0.0, deadline - time.monotonic()))
+def page(live_server, department, browser):
+    """A Chromium page, opened after the department's data is made (see the ``browser`` fixture)."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -87,8 +58,7 @@ def test_an_officer_logs_in_sees_the_home_page_and_opens_a_colleague(live_server
     # Our own stylesheet is served and applied (no CDN): the top bar is the government blue.
     assert page.eval_on_selector(".topbar", "e => getComputedStyle(e).backgroundColor") == "rgb(11, 61, 115)"
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "home-officer.png"), full_page=True)
+    shot(page, "home-officer.png")
 
     page.click("[data-section=officer] >> text=李执法")
     page.wait_for_selector("[data-section=certificates]")

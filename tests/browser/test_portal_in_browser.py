@@ -7,22 +7,10 @@ phone's width. Saves ``docs/screenshots/public-items.png``, ``public-item-phone.
 ``public-review-catalog-phone.png``, ``public-error-report.png`` (phone) and ``public-item-desktop.png``.
 """
 
-import shutil
-import threading
-import time
-from pathlib import Path
-
 import pytest
+from support import DESKTOP, PHONE, fits, shot
 
 from sanxiang.portal.tests.conftest import build_site
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium: apt-get install chromium")
 
 
 @pytest.fixture
@@ -33,31 +21,6 @@ def content(cast):
     cache.clear()
     site = build_site(cast)
     return {"agency": cast.agency_a.pk, "item": site.versions["item"].title}
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    deadline = time.monotonic() + 10
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(max(0.0, deadline - time.monotonic()))
-
-
-def fits(page, width=PHONE["width"]):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 @pytest.mark.req("PUB-01")
@@ -125,7 +88,7 @@ def test_a_visitor_reads_the_lists_on_a_phone_and_reports_an_error(live_server, 
     fits(page)
     context.close()
 
-    desktop = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", java_script_enabled=False)
+    desktop = browser.new_context(viewport=DESKTOP, locale="zh-CN", java_script_enabled=False)
     wide = desktop.new_page()
     wide.goto(f"{live_server.url}/gongshi/zhuti/{content['agency']}/shixiang/SC-CF-001/")
     shot(wide, "public-item-desktop.png")

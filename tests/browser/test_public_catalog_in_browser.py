@@ -12,22 +12,12 @@ Saves ``docs/screenshots/public-home.png``, ``public-review-catalog.png``, ``pub
 
 import datetime
 import hashlib
-import shutil
-import threading
-import time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from support import DESKTOP, fits, shot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium: apt-get install chromium")
+PHONE_375 = {"width": 375, "height": 812}
 
 
 @pytest.fixture
@@ -55,33 +45,8 @@ def demo(transactional_db):
     }
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    deadline = time.monotonic() + 10
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(max(0.0, deadline - time.monotonic()))
-
-
-def shot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-
-
 def main_text(page):
     return page.locator("main").inner_text()
-
-
-def fits(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
 @pytest.mark.req("PUB-01")
@@ -174,7 +139,7 @@ def test_a_visitor_walks_the_demo_countys_lists_on_a_desktop(live_server, demo, 
 
 @pytest.mark.req("PUB-01")
 def test_the_same_pages_fit_a_375_pixel_phone(live_server, demo, browser):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", java_script_enabled=False, is_mobile=True)
+    context = browser.new_context(viewport=PHONE_375, locale="zh-CN", java_script_enabled=False, is_mobile=True)
     page = context.new_page()
     base = live_server.url
     agency = f"{base}/gongshi/zhuti/{demo['market']}"
@@ -193,7 +158,7 @@ def test_the_same_pages_fit_a_375_pixel_phone(live_server, demo, browser):
     for url, name in pages:
         response = page.goto(url)
         assert response.status == 200, url
-        fits(page, PHONE["width"])
+        fits(page, PHONE_375["width"])
         if name:
             shot(page, name)
     context.close()

@@ -4,15 +4,11 @@ import hashlib
 import random
 import re
 import shutil
-from pathlib import Path
 
 import pytest
-from test_officer_in_browser import ARGS, CHROMIUM, _wait_for_request_threads
 
 from sanxiang.records import ingest, merkle
 from sanxiang.records.models import LogHead
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium: apt-get install chromium")
 
 
 @pytest.fixture
@@ -24,14 +20,18 @@ def video(tmp_path):
     return path, data
 
 
-@pytest.mark.req("REC-07")
-def test_an_officer_uploads_a_video_through_a_dropped_connection(live_server, cast, settings, tmp_path, video):
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture
+def records(cast, settings, tmp_path):
+    """Evidence stored under ``tmp_path/records``; made before Playwright starts (its event loop must not meet the ORM)."""
     settings.RECORDS = {**settings.RECORDS, "STORAGE": "local", "ROOT": tmp_path / "records"}
     ingest.clear_hash_cache()
     # An earlier live-server test's flush empties every table, the log head's seed row included.
     LogHead.objects.get_or_create(pk=1, defaults={"size": 0, "frontier": [], "root": merkle.EMPTY_ROOT})
+    return tmp_path / "records"
+
+
+@pytest.mark.req("REC-07")
+def test_an_officer_uploads_a_video_through_a_dropped_connection(live_server, records, video, browser):
     path, data = video
     # The network fails twice: the second chunk never leaves the browser; the answer to the third is lost
     # after the server stored it. The uploader must ask the server (HEAD) and carry on from its offset.
@@ -51,30 +51,24 @@ def test_an_officer_uploads_a_video_through_a_dropped_connection(live_server, ca
       };
     })();
     """
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(locale="zh-CN")
-        try:
-            page = context.new_page()
-            page.add_init_script(flaky_network)
-            page.goto(f"{live_server.url}/login/?next=/records/evidence/upload/")
-            page.fill("#id_username", "officer_a")
-            page.fill("#id_password", "test-pass-123")
-            page.click("form.form button[type=submit]")
-            page.wait_for_url("**/records/evidence/upload/")
-            page.set_input_files("#id_file", str(path))
-            page.fill("#id_title", "现场检查执法记录仪视频")
-            page.select_option("#id_kind", "video")
-            page.click("#upload-submit")
-            page.wait_for_url(re.compile(r".*/records/evidence/\d+/$"), timeout=60_000)
-            text = page.inner_text("main")
-            dropped = page.evaluate("JSON.parse(sessionStorage.getItem('dropped') || '[]')")
-        finally:
-            context.close()
-            browser.close()
-    _wait_for_request_threads()
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.add_init_script(flaky_network)
+    page.goto(f"{live_server.url}/login/?next=/records/evidence/upload/")
+    page.fill("#id_username", "officer_a")
+    page.fill("#id_password", "test-pass-123")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/records/evidence/upload/")
+    page.set_input_files("#id_file", str(path))
+    page.fill("#id_title", "现场检查执法记录仪视频")
+    page.select_option("#id_kind", "video")
+    page.click("#upload-submit")
+    page.wait_for_url(re.compile(r".*/records/evidence/\d+/$"), timeout=60_000)
+    text = page.inner_text("main")
+    dropped = page.evaluate("JSON.parse(sessionStorage.getItem('dropped') || '[]')")
+    context.close()
     assert dropped == [str(8 * 1024 * 1024), str(16 * 1024 * 1024)]
     assert hashlib.sha256(data).hexdigest() in text
     assert hashlib.new("sm3", data).hexdigest() in text
     assert "执法记录仪-0001.mp4" in text
-    shutil.rmtree(tmp_path / "records", ignore_errors=True)
+    shutil.rmtree(records, ignore_errors=True)
