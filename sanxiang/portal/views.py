@@ -7,7 +7,6 @@ with a message.
 """
 
 import datetime
-import logging
 import unicodedata
 
 from django.conf import settings
@@ -24,15 +23,12 @@ from django.utils.translation import gettext as _
 from sanxiang.catalog import selectors, services
 from sanxiang.catalog.models import ErrorReport, ListKind
 from sanxiang.catalog.vocab import ActKind
-from sanxiang.core.workdays import CalendarYearMissing
 from sanxiang.org import selectors as org_selectors
 from sanxiang.org.models import System
 
 from .display import rule_sentence
 from .forms import MAX_PATH, ErrorReportForm
 from .sections import BY_KIND, BY_SLUG, SECTIONS
-
-logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 MAX_Q = 100
@@ -266,14 +262,6 @@ def public_error_report(request):
             try:
                 report = services.report_error(agency=agency, page_path=data["page_path"], text=data["text"],
                                                contact=data["contact"], entry=entry)
-            except CalendarYearMissing:
-                # The deadline needs a year whose holiday schedule the administrator has not loaded yet:
-                # the visitor cannot fix that, so say so plainly and tell the administrators through the log.
-                logger.exception("纠错无法计算办理期限：节假日安排缺失")
-                return render(request, "portal/error_report.html", {
-                    "form": form, "refused": _("系统暂时无法登记纠错（办理期限无法计算），已通知管理员。"
-                                               "请稍后再试，或直接联系该执法主体。"),
-                }, status=503)
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
