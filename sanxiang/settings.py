@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "sanxiang.records",
     "sanxiang.catalog",
     "sanxiang.portal",
+    "sanxiang.cases",
 ]
 
 MIDDLEWARE = [
@@ -233,4 +234,28 @@ RECORDS = {
     # PostgreSQL: commit a log append without waiting for the disk while the log head is locked, then
     # wait for the write-ahead log to reach the disk before reporting success (docs/records.md).
     "LOG_DEFERRED_FLUSH": env_bool("LOG_DEFERRED_FLUSH", default=True),
+}
+
+# --- Case handling (issue 5; docs/cases.md). The law's values; an agency's AgencyCaseRules row overrides.
+CASES = {
+    # 立案: working days from discovering the lead to the filing decision (e.g. 市场监管: 15, +15 with approval).
+    "FILING_WORKING_DAYS": int(env("CASES_FILING_WORKING_DAYS", "15")),
+    # LAW-05: 较大数额罚款 that gives hearing rights (set by each province; these are common values).
+    "HEARING_FINE_PERSON": env("CASES_HEARING_FINE_PERSON", "10000"),
+    "HEARING_FINE_ORG": env("CASES_HEARING_FINE_ORG", "100000"),
+    # LAW-02: the simple procedure's ceilings (XZCFF 51).
+    "SIMPLE_FINE_PERSON": "200",
+    "SIMPLE_FINE_ORG": "3000",
+    # LAW-03: calendar days from 立案 to the decision (XZCFF 60), unless other law says otherwise.
+    "DECISION_DAYS": int(env("CASES_DECISION_DAYS", "90")),
+    # REV-06: the legal review's working days, and the extension for complex cases.
+    "REVIEW_WORKING_DAYS": int(env("CASES_REVIEW_WORKING_DAYS", "5")),
+    "REVIEW_EXTENSION_WORKING_DAYS": 10,
+    # PUB-12: working days to publish a random-inspection result (双随机; 20 by default, some rules say 10).
+    "RANDOM_INSPECTION_PUBLISH_WORKING_DAYS": int(env("CASES_RANDOM_PUBLISH_DAYS", "20")),
+    # Deadline badges: "due soon" this many calendar days ahead.
+    "DUE_SOON_DAYS": int(env("CASES_DUE_SOON_DAYS", "3")),
+    # LAW-08: limitation years (XZCFF 36).
+    "LIMITATION_YEARS": 2,
+    "LIMITATION_YEARS_HARM": 5,
 }

@@ -1,0 +1,1 @@
+"""Registrations of the cases app with other apps (home sections, record-store hooks)."""
