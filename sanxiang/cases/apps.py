@@ -7,5 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = "执法办案"
 
     def ready(self):
-        from . import access  # noqa: F401  (registers the access scopes)
-        from . import hooks  # noqa: F401  (registers home sections and other hooks)
+        from . import (
+            access,  # noqa: F401  (registers the access scopes)
+            hooks,  # noqa: F401  (registers home sections and other hooks)
+        )

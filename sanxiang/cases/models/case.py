@@ -210,6 +210,9 @@ class CaseOfficer(models.Model):
                                                name="cases_officer_unique_active")]
         indexes = [models.Index(fields=["person", "until"], name="cases_officer_person")]
 
+    def __str__(self):
+        return f"{self.case_id}:{self.person_id} {self.get_role_display()}"
+
 
 class NumberingRule(models.Model):
     """An agency's numbering pattern (编号规则) for case numbers or a document's numbers.
@@ -246,6 +249,9 @@ class NumberCounter(models.Model):
         verbose_name_plural = _("编号计数")
         constraints = [models.UniqueConstraint(fields=["agency", "series", "year"], name="cases_counter_unique")]
 
+    def __str__(self):
+        return f"{self.series} {self.year}: {self.last}"
+
 
 class AgencyCaseRules(models.Model):
     """An agency's case-handling parameters (办案参数, DESIGN §4.8). Missing rows and blank fields use the defaults
@@ -271,3 +277,6 @@ class AgencyCaseRules(models.Model):
     class Meta:
         verbose_name = _("办案参数")
         verbose_name_plural = _("办案参数")
+
+    def __str__(self):
+        return f"办案参数 {self.agency_id}"

@@ -66,3 +66,6 @@ class TemplateVersion(models.Model):
         verbose_name_plural = _("文书模板版本")
         ordering = ["code", "-number"]
         constraints = [models.UniqueConstraint(fields=["code", "agency", "number"], name="cases_template_unique")]
+
+    def __str__(self):
+        return f"{self.code} v{self.number}"
