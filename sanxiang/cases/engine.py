@@ -296,3 +296,45 @@ def advance(user, case_id: int, target: str, raw: dict | None = None, *, version
                      after={"current_step": target, "status": case.status, "version": case.version,
                             "step_record": record.pk, "log_seq": record.log_seq})
         return record
+
+
+@dataclass(frozen=True)
+class Option:
+    """A way on from the case's current step, as the case page and the API offer it (下一步可办理的环节)."""
+
+    target: str
+    name: str
+    guard: str
+    label: str
+    allowed: bool  # the guard holds now (input the step asks for may still be refused)
+    reason: str  # why not, in the guard's words
+    may_perform: bool  # the user acts in the role the step names
+
+
+def options(user, case: Case) -> list[Option]:
+    """The moves the flow allows from the current step, each with whether its condition holds now. Only reads."""
+    flow = flows.get(case.flow_key)
+    if flow is None or case.status in (CaseStatus.ARCHIVED, CaseStatus.ENDED):
+        return []
+    now = timezone.now()
+    out = []
+    for edge in flow.outgoing(case.current_step):
+        if case.status == CaseStatus.CLOSED and edge.target != ARCHIVE_STEP:
+            continue
+        ctx = Context(case=case, user=user, flow=flow, source=case.current_step, target=edge.target, data={},
+                      now=now, occurred_at=now)
+        reason = ""
+        if edge.guard:
+            check = GUARD_CHECKS.get(edge.guard)
+            definition = flows.GUARDS[edge.guard]
+            if check is None:
+                reason = f"{definition.description}（系统尚未实现该条件的判断）"
+            else:
+                try:
+                    reason = check(ctx) or ""
+                except (ValidationError, LookupError) as error:
+                    reason = str(getattr(error, "message", error))
+        step = flow.step(edge.target)
+        out.append(Option(edge.target, step.name, edge.guard, flows.GUARDS[edge.guard].label if edge.guard else "",
+                          not reason, reason, _actor_may_perform(user, case, step)))
+    return out
