@@ -89,3 +89,17 @@ def templates(queryset, user, action):
     if action == CHANGE:
         return queryset.filter(agency_id=actor.agency_id) if actor.has(Role.ADMINISTRATOR) else queryset.none()
     return queryset.filter(Q(agency__isnull=True) | Q(agency_id=actor.agency_id))
+
+
+def handled_case_numbers(user, actor: Actor):
+    """The numbers of the cases ``user`` handles — their own (承办) and, for a department head, the
+    department's — for the record store's access rule (REC-09). Leaders and reviewers see the records
+    of the whole agency there already; administrators and publishers see no records."""
+    if not actor.agency_id or not (actor.has(Role.OFFICER) or actor.has(Role.DEPARTMENT_HEAD)):
+        return None
+    condition = NOTHING
+    if actor.person_id:
+        condition |= Q(pk__in=CaseOfficer.objects.filter(person_id=actor.person_id).values("case_id"))
+    if actor.has(Role.DEPARTMENT_HEAD) and actor.department_id:
+        condition |= Q(department_id=actor.department_id)
+    return Case.objects.filter(condition, agency_id=actor.agency_id).values("number")

@@ -7,7 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = "执法办案"
 
     def ready(self):
-        from . import (
-            access,  # noqa: F401  (registers the access scopes)
-            hooks,  # noqa: F401  (registers home sections and other hooks)
-        )
+        from sanxiang.records.access import register_case_handlers
+
+        from . import access, hooks  # noqa: F401  (access scopes; home sections and other hooks)
+
+        register_case_handlers(access.handled_case_numbers)

@@ -26,7 +26,7 @@ def register(cast, flow="penalty", *, user=None, parties=None, officers=None, **
     user = user or cast.officer_a
     raw = {
         "flow": flow, "department": cast.department_a1.pk, "title": extra.pop("title", "销售过期食品"),
-        "parties": parties or [org_party()],
+        "parties": parties if parties is not None else [org_party()],
         "officers": officers or [cast.officer_a.person.pk, cast.officer_a2.person.pk],
         **extra,
     }

@@ -3,10 +3,11 @@
 A case's records (调阅权限) may be viewed by, and only by:
 
 - the officers of the case: whoever recorded one of its records or is named on one as an officer
-  (until the cases app says who handles a case, the records themselves say it), and their
+  (the cases app's officers of the case — :func:`register_case_handlers` — and whoever the records
+  themselves name), and their
   department head (科室负责人);
 - the agency's leaders (单位负责人);
-- the legal reviewers assigned to the case. **Interim rule**, until cases and reviews exist: every
+- the legal reviewers assigned to the case. **Interim rule**, until the review app exists: every
   legal reviewer (法制审核人员) of the agency; the review app narrows this to the assigned reviewers;
 - supervisors (执法监督人员) of the justice bureau whose region covers the agency;
 - superusers.
@@ -61,6 +62,17 @@ def _cases_q(agency_id: int, handled: Q) -> Q:
     return Q(agency_id=agency_id, case_ref__in=refs)
 
 
+# Callables ``source(user, actor) -> queryset of case numbers | None`` naming the cases the user handles
+# (the cases app registers its officers and department heads; see :func:`register_case_handlers`).
+_CASE_HANDLER_SOURCES: list = []
+
+
+def register_case_handlers(source) -> None:
+    """Let the cases app say who handles a case, so the case's officers see its records (REC-09)."""
+    if source not in _CASE_HANDLER_SOURCES:
+        _CASE_HANDLER_SOURCES.append(source)
+
+
 def handles_whole_agency(actor: Actor) -> bool:
     """Leaders and (interim rule) legal reviewers see every case of their agency."""
     return bool(actor.agency_id) and (actor.has(Role.LEADER) or actor.has(Role.REVIEWER))
@@ -79,6 +91,10 @@ def evidence_q(user) -> Q | None:
         if actor.has(Role.DEPARTMENT_HEAD) and actor.department_id:
             handled |= _department_q(actor)
         condition |= Q(handled, agency_id=actor.agency_id) | _cases_q(actor.agency_id, handled)
+        for source in _CASE_HANDLER_SOURCES:
+            refs = source(user, actor)
+            if refs is not None:
+                condition |= Q(agency_id=actor.agency_id, case_ref__in=refs)
     return condition
 
 
