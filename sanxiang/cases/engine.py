@@ -133,7 +133,7 @@ def _actor_may_perform(user, case: Case, step: flows.Step) -> bool:
 
 def lock_case(user, case_id: int, version: int | None) -> Case:
     """The case, locked for this transaction, if ``user`` may act on it and nobody changed it since ``version``."""
-    case = Case.objects.restrict(user, CHANGE).select_for_update().select_related("agency__region").filter(
+    case = Case.objects.restrict(user, CHANGE).select_for_update(of=("self",)).select_related("agency__region").filter(
         pk=case_id).first()
     if case is None:
         raise PermissionDenied("无权办理该案件，或案件不存在")
