@@ -218,3 +218,17 @@ def test_the_case_officers_see_the_cases_records_and_another_officer_does_not(ca
     assert EvidenceRecord.objects.restrict(cast.officer_a2).filter(pk=evidence.pk).exists()
     assert not EvidenceRecord.objects.restrict(cast.officer_b).filter(pk=evidence.pk).exists()
     assert not EvidenceRecord.objects.restrict(cast.admin_a).filter(pk=evidence.pk).exists()
+
+
+def test_uploading_evidence_into_another_agencys_case_is_refused(cast):
+    from sanxiang.records.ingest import ingest_stream
+    from sanxiang.records.models import EvidenceRecord
+
+    case = register(cast)
+    before = EvidenceRecord.objects.count()
+    with pytest.raises(ValidationError) as error:
+        ingest_stream(cast.officer_b, [b"%PDF-1.4\n%test\n"], {
+            "title": "他机关人员上传", "kind": "document", "original_name": "a.pdf", "case_ref": case.number,
+        })
+    assert "属于其他执法主体" in error.value.message_dict["case_ref"][0]
+    assert EvidenceRecord.objects.count() == before
