@@ -1,0 +1,162 @@
+"""Guards of the penalty flow from 负责人审查决定 to 执行 (决定类型、是否执行、履行完毕).
+
+- ``decided_penalty`` / ``decided_no_penalty`` / ``decided_withdraw`` / ``decided_transfer``: the leader's
+  decision recorded at 负责人审查决定 (``decide``), and for a penalty the procedural preconditions
+  (REV-01, LAW-04, LAW-05, LAW-06): prior notice given, the statement/defence period respected or waived,
+  a requested hearing held, a required legal review passed, a required collective discussion decided.
+- ``penalty_to_execute`` / ``nothing_to_execute``: whether the delivered decision leaves something to pay.
+- ``executed``: paid in full (fine, confiscated sum and 加处罚款), or enforcement ended in a linked
+  行政强制执行 case.
+
+The preconditions that belong to the earlier steps are read from
+:mod:`sanxiang.cases.guards.penalty_investigation` and :mod:`sanxiang.cases.review_hook` (imported
+when used); while they are missing the guard fails closed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import guard
+
+DECISIONS = {"penalty": "给予行政处罚", "no_penalty": "不予行政处罚", "withdraw": "撤销立案", "transfer": "移送司法机关"}
+
+
+def leader_decision(ctx) -> str:
+    """The decision the leader took at 负责人审查决定 (the last such record), or ''."""
+    record = ctx.last("decide")
+    return (record.data or {}).get("decision", "") if record is not None else ""
+
+
+def _decided(ctx, wanted: str) -> str | None:
+    found = leader_decision(ctx)
+    if not found:
+        return "行政机关负责人尚未作出审查决定"
+    if found != wanted:
+        return f"行政机关负责人的审查决定为“{DECISIONS.get(found, found)}”，不是“{DECISIONS[wanted]}”"
+    return None
+
+
+def _investigation():
+    try:
+        from . import penalty_investigation
+    except ImportError:
+        return None
+    return penalty_investigation
+
+
+def _review_hook():
+    try:
+        from .. import review_hook
+    except ImportError:
+        return None
+    return review_hook
+
+
+def penalty_preconditions(ctx) -> list[str]:
+    """Why a penalty may not be decided now (REV-01, LAW-04/05/06); empty when it may."""
+    case = ctx.case
+    problems: list[str] = []
+    if not ctx.passed("prior_notice"):
+        problems.append("尚未事先告知当事人拟作出的行政处罚内容及事实、理由、依据和陈述、申辩、要求听证的权利"
+                        "（《行政处罚法》第四十四条、第六十二条）")
+    investigation = _investigation()
+    defence = getattr(investigation, "defence_heard", None)
+    outstanding = getattr(investigation, "hearing_outstanding", None)
+    if defence is None or outstanding is None:
+        problems.append("系统尚不能核对陈述、申辩和听证情况（调查环节的条件尚未实现），不能作出处罚决定")
+    else:
+        reason = defence(case, ctx.day)
+        if reason:
+            problems.append(reason)
+        if outstanding(case):
+            problems.append("当事人要求听证，尚未举行听证（《行政处罚法》第六十三条、第六十四条，LAW-05）")
+    hook = _review_hook()
+    if hook is None:
+        problems.append("系统尚不能判断是否须法制审核，不能作出处罚决定")
+    elif hook.review_required(case) and hook.review_status(case) != "passed":
+        reasons = "、".join(str(r) for r in (hook.review_reasons(case) or []))
+        problems.append("本案须经法制审核" + (f"（{reasons}）" if reasons else "") +
+                        "，审核尚未通过，不得作出决定（《行政处罚法》第五十八条，REV-01）")
+    collective = getattr(investigation, "collective_needed", None)
+    needed = collective(case) if collective is not None else bool(case.complexity_flags)
+    if needed:
+        if not ctx.passed("collective_discussion"):
+            problems.append("情节复杂或者重大违法行为给予行政处罚，须经行政机关负责人集体讨论决定"
+                            "（《行政处罚法》第五十七条第二款，LAW-06）")
+    return problems
+
+
+@guard("decided_penalty")
+def decided_penalty(ctx) -> str | None:
+    reason = _decided(ctx, "penalty")
+    if reason:
+        return reason
+    problems = penalty_preconditions(ctx)
+    return "；".join(problems) if problems else None
+
+
+@guard("decided_no_penalty")
+def decided_no_penalty(ctx) -> str | None:
+    return _decided(ctx, "no_penalty")
+
+
+@guard("decided_withdraw")
+def decided_withdraw(ctx) -> str | None:
+    return _decided(ctx, "withdraw")
+
+
+@guard("decided_transfer")
+def decided_transfer(ctx) -> str | None:
+    return _decided(ctx, "transfer")
+
+
+def amount_to_execute(case) -> Decimal:
+    """The money the decision orders the party to pay (罚款 + 没收违法所得 in money)."""
+    return (case.fine_amount or Decimal("0")) + (case.confiscation_amount or Decimal("0"))
+
+
+CONFISCATION_KINDS = {"confiscate_gains", "confiscate_property"}
+
+
+def has_obligation(case) -> bool:
+    """The delivered decision leaves something to execute: a fine or a confiscation."""
+    if case.decision != "penalty":
+        return False
+    return amount_to_execute(case) > 0 or bool(CONFISCATION_KINDS & set(case.penalty_kinds or []))
+
+
+@guard("penalty_to_execute")
+def penalty_to_execute(ctx) -> str | None:
+    if has_obligation(ctx.case):
+        return None
+    return "决定没有须执行的罚款或者没收，送达后直接结案"
+
+
+@guard("nothing_to_execute")
+def nothing_to_execute(ctx) -> str | None:
+    if has_obligation(ctx.case):
+        return "决定有须履行的罚款或者没收，须记录执行情况后方可结案"
+    return None
+
+
+@guard("executed")
+def executed(ctx) -> str | None:
+    record = ctx.last("execute")
+    if record is None:
+        return "尚未记录执行情况"
+    data = record.data or {}
+    if data.get("paid_in_full"):
+        return None
+    from ..models import Case
+
+    children = Case.objects.filter(parent=ctx.case, flow_key="coercion_execution")
+    if any(child.status in ("closed", "archived") for child in children):
+        return None
+    due = data.get("amount_due") or "应缴数额"
+    paid = data.get("paid_total") or "0"
+    if children.exists():
+        return (f"当事人尚未缴清（应缴{due}元，已缴{paid}元），关联的行政强制执行案件"
+                f"{'、'.join(c.number for c in children)}尚未办结")
+    return (f"当事人尚未缴清（应缴{due}元，已缴{paid}元）；逾期不履行的，请以本案为关联案件登记“行政强制执行”"
+            "（coercion_execution）案件，催告后依法强制执行或者申请人民法院强制执行（《行政处罚法》第七十二条）")
