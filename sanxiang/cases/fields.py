@@ -20,6 +20,7 @@ from sanxiang.records.access_log import CONTROL, MARKUP
 TYPES = ("text", "textarea", "date", "datetime", "decimal", "int", "bool", "choice", "multichoice",
          "people", "person", "evidence")
 MAX_AMOUNT = Decimal("100000000000")  # 1e11 元: anything larger is a typing error, not a fine
+MAX_ID, MAX_IDS = 2**63 - 1, 1000  # ids of people and evidence: a database bigint; at most this many in one field
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,19 @@ def _id_list(value) -> list[int]:
         value = [v for v in value.replace("，", ",").split(",") if v.strip()]
     if not isinstance(value, (list, tuple)):
         value = [value]
+    if len(value) > MAX_IDS:
+        raise ValueError(f"最多{MAX_IDS}项")
     out = []
     for item in value:
         if isinstance(item, bool):
             raise ValueError("编号无效")
         try:
-            out.append(int(str(item).strip()))
+            number = int(str(item).strip())
         except (TypeError, ValueError):
             raise ValueError("编号无效") from None
+        if not 0 < number <= MAX_ID:  # larger ids overflow the database's 64-bit integers
+            raise ValueError("编号无效")
+        out.append(number)
     return list(dict.fromkeys(out))
 
 
