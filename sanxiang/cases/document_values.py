@@ -273,11 +273,8 @@ def values_for(case: Case, code: str, extra: dict | None = None, *, step_record:
         officer_ids = step_record.data.get("officers") or None
         day = clocks.local_date(step_record.occurred_at)
     values.update(officer_values(case, officers_of(case, officer_ids), day))
-    for key, value in (extra or {}).items():
-        name = placeholder_for(key)
-        text = format_value(value) if name else ""
-        if name and text:
-            values[name] = text
+    if extra:
+        values.update(data_values(case, step_record.step if step_record is not None else case.current_step, extra))
     used = set(catalog.placeholders_of(document))
     return {name: text for name, text in values.items() if name in used and text}
 
