@@ -355,7 +355,8 @@ def ready_to_decide(ctx) -> str | None:
     if found:
         raise RuleViolation(*found)
     if collective_needed(ctx) and collective_done(ctx) is None:
-        return "案件情节复杂或者重大，须先经行政机关负责人集体讨论（《行政处罚法》第五十七条第二款）"
+        raise RuleViolation("LAW-06", "案件情节复杂或者重大（或者法制审核意见有争议），须先经行政机关负责人集体讨论决定"
+                                      "（《行政处罚法》第五十七条第二款）")
     return None
 
 
