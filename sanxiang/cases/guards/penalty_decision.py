@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sanxiang.core.errors import RuleViolation
+
 from . import guard
 
 DECISIONS = {"penalty": "给予行政处罚", "no_penalty": "不予行政处罚", "withdraw": "撤销立案", "transfer": "移送司法机关"}
@@ -53,38 +55,41 @@ def _review_hook():
     return review_hook
 
 
-def penalty_preconditions(ctx) -> list[str]:
-    """Why a penalty may not be decided now (REV-01, LAW-04/05/06); empty when it may."""
-    case = ctx.case
-    problems: list[str] = []
-    if not ctx.passed("prior_notice"):
-        problems.append("尚未事先告知当事人拟作出的行政处罚内容及事实、理由、依据和陈述、申辩、要求听证的权利"
-                        "（《行政处罚法》第四十四条、第六十二条）")
-    investigation = _investigation()
-    defence = getattr(investigation, "defence_heard", None)
-    outstanding = getattr(investigation, "hearing_outstanding", None)
-    if defence is None or outstanding is None:
-        problems.append("系统尚不能核对陈述、申辩和听证情况（调查环节的条件尚未实现），不能作出处罚决定")
-    else:
-        reason = defence(case, ctx.day)
-        if reason:
-            problems.append(reason)
-        if outstanding(case):
-            problems.append("当事人要求听证，尚未举行听证（《行政处罚法》第六十三条、第六十四条，LAW-05）")
+def review_problem(ctx) -> tuple[str, str] | None:
+    """REV-01: a decision that needs legal review only after the review passed (fails closed)."""
     hook = _review_hook()
     if hook is None:
-        problems.append("系统尚不能判断是否须法制审核，不能作出处罚决定")
-    elif hook.review_required(case) and hook.review_status(case) != "passed":
-        reasons = "、".join(str(r) for r in (hook.review_reasons(case) or []))
-        problems.append("本案须经法制审核" + (f"（{reasons}）" if reasons else "") +
-                        "，审核尚未通过，不得作出决定（《行政处罚法》第五十八条，REV-01）")
-    collective = getattr(investigation, "collective_needed", None)
-    needed = collective(case) if collective is not None else bool(case.complexity_flags)
-    if needed:
-        if not ctx.passed("collective_discussion"):
-            problems.append("情节复杂或者重大违法行为给予行政处罚，须经行政机关负责人集体讨论决定"
-                            "（《行政处罚法》第五十七条第二款，LAW-06）")
+        return "REV-01", "系统尚不能判断是否须法制审核，不能作出决定"
+    reasons = hook.review_reasons(ctx.case)
+    if reasons and hook.review_status(ctx.case) != "passed":
+        return "REV-01", ("本案须经法制审核（" + "；".join(str(r) for r in reasons) +
+                          "），审核尚未通过，不得作出决定（《行政处罚法》第五十八条）")
+    return None
+
+
+def penalty_preconditions(ctx) -> list[tuple[str, str]]:
+    """``(rule, reason)`` for each reason a penalty may not be decided on ``ctx.day`` (REV-01, LAW-04/05/06)."""
+    investigation = _investigation()
+    needed = ("defence_heard", "collective_needed", "collective_done")
+    if investigation is None or not all(hasattr(investigation, name) for name in needed):
+        return [("REV-01", "系统尚不能核对事先告知、陈述申辩和听证情况，不能作出处罚决定")]
+    problems: list[tuple[str, str]] = []
+    found = investigation.defence_heard(ctx, ctx.day)  # notice, statement, its window, the hearing: "RULE: reason"
+    if found:
+        rule, _, reason = found.partition(": ")
+        problems.append((rule, reason or rule))
+    found = review_problem(ctx)
+    if found:
+        problems.append(found)
+    if investigation.collective_needed(ctx) and investigation.collective_done(ctx) is None:
+        problems.append(("LAW-06", "对情节复杂或者重大违法行为给予行政处罚，须经行政机关负责人集体讨论决定"
+                                   "（《行政处罚法》第五十七条第二款）"))
     return problems
+
+
+def _raise_first(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        raise RuleViolation(problems[0][0], "；".join(reason for _, reason in problems))
 
 
 @guard("decided_penalty")
@@ -92,18 +97,28 @@ def decided_penalty(ctx) -> str | None:
     reason = _decided(ctx, "penalty")
     if reason:
         return reason
-    problems = penalty_preconditions(ctx)
-    return "；".join(problems) if problems else None
+    _raise_first(penalty_preconditions(ctx))
+    return None
 
 
 @guard("decided_no_penalty")
 def decided_no_penalty(ctx) -> str | None:
-    return _decided(ctx, "no_penalty")
+    reason = _decided(ctx, "no_penalty")
+    if reason:
+        return reason
+    found = review_problem(ctx)
+    _raise_first([found] if found else [])
+    return None
 
 
 @guard("decided_withdraw")
 def decided_withdraw(ctx) -> str | None:
-    return _decided(ctx, "withdraw")
+    reason = _decided(ctx, "withdraw")
+    if reason:
+        return reason
+    found = review_problem(ctx)
+    _raise_first([found] if found else [])
+    return None
 
 
 @guard("decided_transfer")

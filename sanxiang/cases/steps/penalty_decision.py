@@ -105,14 +105,16 @@ def own_document_problems(values: dict) -> list[str]:
 
 
 def check_document(ctx, values: dict) -> None:
-    """PUB-17: the documents module's check (when it exists) and this module's own, together."""
+    """PUB-17: the documents module's check (this module's own while that one is missing), plus the facts."""
     from .. import documents
 
-    problems: list[str] = []
     external = getattr(documents, "check_decision_document", None)
     if external is not None:
-        problems += [str(p) for p in (external(values) or [])]
-    problems += [p for p in own_document_problems(values) if p not in problems]
+        problems = [str(p) for p in (external(values) or [])]
+        if not (values.get("facts") or "").strip():
+            problems.insert(0, "缺少违法事实")
+    else:
+        problems = own_document_problems(values)
     if problems:
         raise RuleViolation("PUB-17", "行政处罚决定书内容不完整：" + "；".join(problems))
 
@@ -171,23 +173,27 @@ def _severity(kinds) -> int:
 
 
 def notice_terms(ctx) -> dict | None:
-    """The penalty the prior notice (事先告知) announced: kinds and amounts; None if there was no notice."""
-    record = ctx.last("prior_notice")
-    if record is None:
+    """The penalty the prior notice (事先告知) announced: kinds and amounts; None if there was no notice.
+
+    Read from the notice's own data when it records them, else from the proposal of the 调查终结 it
+    announced (the latest one before the notice), else from the case's proposal.
+    """
+    notice = ctx.last("prior_notice")
+    if notice is None:
         return None
-    data = record.data or {}
+    source = notice.data or {}
+    if "penalty_kinds" not in source:
+        concluded = [r for r in ctx.entries("conclude") if r.index < notice.index]
+        source = concluded[-1].data if concluded else {
+            "penalty_kinds": ctx.case.penalty_kinds, "fine_amount": ctx.case.fine_amount,
+            "confiscation_amount": ctx.case.confiscation_amount}
 
     def amount(key):
-        value = data.get(key)
-        if value in (None, ""):
-            value = getattr(ctx.case, key, None) if key not in data else None
+        value = source.get(key)
         return Decimal(str(value)) if value not in (None, "") else Decimal("0")
 
-    kinds = data.get("penalty_kinds")
-    if kinds is None:
-        kinds = list(ctx.case.penalty_kinds or [])
-    return {"kinds": list(kinds), "fine_amount": amount("fine_amount"),
-            "confiscation_amount": amount("confiscation_amount"), "index": record.index}
+    return {"kinds": list(source.get("penalty_kinds") or []), "fine_amount": amount("fine_amount"),
+            "confiscation_amount": amount("confiscation_amount"), "index": notice.index}
 
 
 def heavier_than_notice(decision: dict, notice: dict) -> list[str]:
@@ -556,12 +562,23 @@ CLOSE = StepSpec(
 )
 
 
+def archive_due(ctx) -> datetime.date | None:
+    """REC-08: 30 days (the flow's limit) from the delivery step; None for a case never delivered (撤销立案, 移送)."""
+    delivered = ctx.done_on("deliver")
+    limit = ctx.flow.step("archive").time_limit
+    if delivered is None or limit is None:
+        return None
+    extended = sum(int((r.data or {}).get("days") or 0) for r in ctx.history
+                   if r.action == "extend" and (r.data or {}).get("clock") == "archive")
+    return delivered + datetime.timedelta(days=limit.days + extended)
+
+
 def check_archive(ctx) -> None:
     from sanxiang.records.archive import may_archive
 
     if not may_archive(ctx.user, ctx.case.agency):
         raise PermissionDenied("立卷归档须由本机关负责人或者系统管理员（档案管理人员）办理")
-    due = clocks.due_date(ctx.case, "archive", ctx.history, ctx.day)
+    due = archive_due(ctx)
     late = due is not None and ctx.day > due
     ctx.data["late"] = late
     if late:
