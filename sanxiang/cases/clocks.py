@@ -133,9 +133,16 @@ def _pauses(history, clock: str, today: datetime.date) -> tuple[int, bool]:
     return total, since is not None
 
 
-def _extension(history, clock: str) -> int:
+# Limits on a period the case spends in a step (查封扣押期间): met when the case leaves the step for good,
+# not when it enters it (a loop such as 延长期限 → 查封扣押期间 does not meet it).
+HOLDING_STEPS = {("coercion_measure", "custody")}
+
+
+def extended_days(history, clock: str) -> int:
+    """Days added to ``clock``: approved extensions (``EXTEND``) and steps recorded with ``{"clock", "days"}`` (延长期限)."""
     return sum(int((r.data or {}).get("days") or 0) for r in history
-               if r.action == StepRecord.Action.EXTEND and (r.data or {}).get("clock") == clock)
+               if r.action in (StepRecord.Action.EXTEND, StepRecord.Action.TRANSITION)
+               and (r.data or {}).get("clock") == clock)
 
 
 def deadlines(case, history: list[StepRecord] | None = None, today: datetime.date | None = None,
@@ -164,12 +171,15 @@ def deadlines(case, history: list[StepRecord] | None = None, today: datetime.dat
         start, start_index = starts[-1]
         if self_timed:
             after = [(day) for step, day, index in entries if index > start_index]
+        elif (flow.key, first.step) in HOLDING_STEPS:
+            loop = {s.key for s in flow.steps if first.step in _reachable(flow, s.key)}
+            after = [day for step, day, index in entries if index > start_index and step not in loop]
         else:
             after = [day for step, day, index in entries if index > start_index and step in steps]
         met_on = after[0] if after else None
         if met_on is None and not (steps & reachable if not self_timed else case.current_step in steps):
             continue  # the case can no longer reach the step: the limit does not apply
-        extended = _extension(history, first.step)
+        extended = extended_days(history, first.step)
         paused, paused_now = (0, False) if first.working_days else _pauses(history, first.step, today)
         if first.working_days:
             due = add_working_days(start, first.days + extended)

@@ -23,7 +23,7 @@ from sanxiang.core.errors import RuleViolation
 from sanxiang.org.access import actor_of
 from sanxiang.org.models import Department, Person, Role
 
-from . import engine, numbering, steps
+from . import clocks, engine, numbering, steps
 from .engine import Context, advance, clean_moment, write_record
 from .fields import Field, clean_fields
 from .models import Case, CaseOfficer, Party, StepRecord
@@ -207,8 +207,7 @@ def extend_clock(user, case_id: int, raw: dict, *, version) -> StepRecord:
             raise ValidationError({"clock": "该期限已经届满完成，不能延长"})
         limit = next((s.time_limit for s in ctx.flow.steps if s.key == ctx.data["clock"] and s.time_limit), None)
         if limit is not None and limit.extension_days:
-            used = sum(int(r.data.get("days") or 0) for r in ctx.history
-                       if r.action == StepRecord.Action.EXTEND and r.data.get("clock") == ctx.data["clock"])
+            used = clocks.extended_days(ctx.history, ctx.data["clock"])
             if used + ctx.data["days"] > limit.extension_days:
                 raise RuleViolation("LAW-09" if ctx.flow.key.startswith("coercion") else "LAW-03",
                                     f"该期限最多延长{limit.extension_days}日（已延长{used}日）")
