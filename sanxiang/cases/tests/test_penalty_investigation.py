@@ -479,3 +479,13 @@ def test_a_collective_discussion_may_order_more_investigation(cast):
     assert "没有形成处理决定意见" in refused(cast.leader, case, "decide", DECIDE, "LAW-06", day=day + DAY)
     case = penalty_step(cast, case, "investigate", day + DAY)
     assert case.current_step == "investigate"
+
+
+def test_every_guard_from_registration_to_collective_discussion_is_implemented():
+    from sanxiang.cases.guards import GUARD_CHECKS
+    from sanxiang.catalog import flows
+
+    mine = {"register", "file", "investigate", "preserve", "preserve_decision", "conclude", "legal_review",
+            "prior_notice", "statement", "hearing_notice", "hearing", "collective_discussion"}
+    used = {t.guard for t in flows.get("penalty").transitions if t.guard and t.source in mine}
+    assert used and used <= set(GUARD_CHECKS)
