@@ -416,3 +416,32 @@ def test_a_person_party_walk_uses_the_same_steps(cast):
     case = walk_to_decide(cast, 20, parties=[person_party()], fine="500")
     case = move(cast.leader, case, "penalty_decision", decision_data(fine_amount="500"))
     assert case.fine_amount == Decimal("500.00")
+
+
+@pytest.mark.req("LAW-07")
+def test_days_of_a_review_are_not_counted_in_the_surcharge(cast):
+    case = delivered(cast, 60)
+    due = case.delivered_on + datetime.timedelta(days=15)
+    paid = due + datetime.timedelta(days=20)
+    review = (due + datetime.timedelta(days=1), due + datetime.timedelta(days=10))
+    case = move(cast.officer_a, case, "execute", {"paid_amount": "10000", "paid_on": paid, "receipt_no": "R-1",
+                                                  "review_started_on": review[0], "review_ended_on": review[1]})
+    record = StepRecord.objects.get(case=case, step="execute")
+    assert Decimal(record.data["surcharge_due"]) == Decimal("1500.00")  # 10 counted days × 150
+    assert Decimal(record.data["amount_due"]) == Decimal("6500.00") and record.data["paid_in_full"] is True
+
+
+@pytest.mark.req("LAW-07")
+def test_a_court_application_inside_the_window_after_a_demand(cast):
+    case = delivered(cast, 250)
+    window_opens = case.delivered_on + datetime.timedelta(days=190)
+    today = timezone.localdate()
+    assert window_opens < today
+    demand = today - datetime.timedelta(days=30)
+    error = refused(cast.officer_a, case, "execute", {"demand_issued_on": today - datetime.timedelta(days=2),
+                                                      "court_applied_on": today})
+    assert error.rule == "XZQZF-54"  # less than 10 working days after the demand
+    case = move(cast.officer_a, case, "execute", {"demand_issued_on": demand, "court_applied_on": today})
+    record = StepRecord.objects.get(case=case, step="execute")
+    assert record.data["paid_in_full"] is False and Decimal(record.data["surcharge_due"]) == Decimal("5000.00")
+    assert refused(cast.leader, case, "close", {"summary": "x"}).rule == "LAW-07"
