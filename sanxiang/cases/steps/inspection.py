@@ -215,7 +215,8 @@ def open_penalty_case(ctx) -> None:
     child = services.register_case(ctx.user, {
         "flow": "penalty", "department": ctx.case.department_id, "title": title, "source": Case.Source.INSPECTION,
         "parties": parties, "officers": officers, "parent": ctx.case.pk,
-        "step": {"note": ctx.data["facts"], "facts": ctx.data["facts"], "clue": ctx.data["facts"]},
+        "step": {"source_description": f"行政检查{ctx.case.number}发现：{ctx.data['facts']}"[:20000],
+                 "discovered_on": (ctx.done_on("inspect") or ctx.day).isoformat()},
     })
     ctx.extra["penalty_case"] = child
     ctx.data.update(penalty_case=child.number, penalty_case_id=child.pk)

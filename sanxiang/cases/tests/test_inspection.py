@@ -107,6 +107,9 @@ def test_a_violation_is_referred_to_a_new_penalty_case(cast):
     child = Case.objects.get(number=record.data["penalty_case"])
     assert child.flow_key == "penalty" and child.parent_id == case.pk and child.current_step == "register"
     assert child.title == "检查发现：食品专项检查" and child.department_id == case.department_id
+    registered = StepRecord.objects.get(case=child, action="register")
+    assert "销售超过保质期的牛奶2盒" in registered.data["source_description"]
+    assert registered.data["discovered_on"] == timezone.localdate().isoformat()
     assert [p.id_number for p in child.parties.all()] == [p.id_number for p in case.parties.all()]
     assert set(child.officer_links.values_list("person_id", flat=True)) == set(
         case.officer_links.values_list("person_id", flat=True))
