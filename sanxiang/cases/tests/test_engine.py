@@ -109,7 +109,7 @@ def test_a_guard_without_implementation_fails_closed(cast, monkeypatch):
     monkeypatch.delitem(GUARD_CHECKS, "filing_approved", raising=False)
     before = snapshot(case)
     with pytest.raises(RuleViolation) as error:
-        services.advance(cast.leader, case.pk, "file", {}, version=case.version)
+        services.advance(cast.leader, case.pk, "file", {"opinion": "同意立案"}, version=case.version)
     assert "尚未实现" in str(error.value)
     assert snapshot(case) == before
 
@@ -187,7 +187,8 @@ def test_case_numbers_are_gap_free_per_agency_and_kind(cast):
     with pytest.raises(ValidationError):
         register(cast, title="")
     second = register(cast)
-    inspection = register(cast, flow="inspection")
+    inspection = register(cast, flow="inspection", step={
+        "inspection_item": "食品经营许可情况检查", "basis": "《食品安全法》第一百一十条", "checklist": "许可证\n进货查验记录"})
     assert (first.seq, second.seq, inspection.seq) == (1, 2, 1)
     assert "检查" in inspection.number
 
