@@ -15,7 +15,7 @@ Every refusal is JSON with a Chinese message, never a 500:
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
@@ -63,6 +63,8 @@ def bad_request(errors: dict[str, list[str]]) -> Response:
 
 def refusal(error: Exception) -> Response | None:
     """The answer to a refused request, or None when ``error`` is not a refusal this module knows."""
+    if isinstance(error, RequestDataTooBig | BodyTooLarge):
+        return Response({"detail": BodyTooLarge.default_detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(error, RuleViolation):
         return Response({"rule": error.rule, "detail": "；".join(str(m) for m in error.messages)},
                         status=status.HTTP_422_UNPROCESSABLE_ENTITY)
