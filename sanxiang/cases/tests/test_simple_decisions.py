@@ -87,3 +87,15 @@ def test_a_step_outside_the_flow_is_refused(cast):
     with pytest.raises(RuleViolation):
         move(cast.officer_a, case, "deliver", {"method": "direct"})
     assert state(case) == before
+
+
+@pytest.mark.req("REC-01")
+@pytest.mark.parametrize("flow_key", ["inspection", "license", *FLOW_KEYS])
+def test_every_guard_and_step_of_these_flows_is_implemented(flow_key):
+    from sanxiang.cases.guards import GUARD_CHECKS
+    from sanxiang.cases.steps import SPECS
+    from sanxiang.catalog import flows
+
+    flow = flows.get(flow_key)
+    assert {t.guard for t in flow.transitions if t.guard} <= set(GUARD_CHECKS)
+    assert {s.key for s in flow.steps} <= {step for key, step in SPECS if key == flow_key}
