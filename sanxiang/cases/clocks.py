@@ -43,6 +43,7 @@ class Limit:
     basis: str
     label: str
     extension_days: int = 0
+    hours: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,11 @@ def limits_for(case, params: Params) -> list[Limit]:
     out = []
     for step in flow.steps:
         limit = step.time_limit
-        if limit is None or limit.relation != "within" or not limit.days:
+        if limit is None or limit.relation != "within" or not (limit.days or limit.hours):
+            continue
+        if limit.hours:  # e.g. 24 hours to report an on-the-spot coercive measure (LAW-09): counted as a day limit
+            out.append(Limit(flow.key, step.key, limit.from_step, 0, False, limit.citation,
+                             step.time_limit_text(flow) or step.name, 0, hours=limit.hours))
             continue
         days = _agency_days(flow.key, step.key, params, limit.days)
         if flow.key == "inspection" and step.key == "publish" and case.source == "random":
@@ -158,7 +163,8 @@ def deadlines(case, history: list[StepRecord] | None = None, today: datetime.dat
     reachable = _reachable(flow, case.current_step) if case.status == "open" else set()
     groups: dict[tuple, list[Limit]] = {}
     for limit in limits_for(case, params):
-        groups.setdefault((limit.from_step, limit.days, limit.working_days, limit.from_step == limit.step and limit.step),
+        groups.setdefault((limit.from_step, limit.days, limit.hours, limit.working_days,
+                           limit.from_step == limit.step and limit.step),
                           []).append(limit)
     out: list[Deadline] = []
     for group in groups.values():
@@ -181,7 +187,10 @@ def deadlines(case, history: list[StepRecord] | None = None, today: datetime.dat
             continue  # the case can no longer reach the step: the limit does not apply
         extended = extended_days(history, first.step)
         paused, paused_now = (0, False) if first.working_days else _pauses(history, first.step, today)
-        if first.working_days:
+        if first.hours:
+            moment = max(r.occurred_at for r in history if r.index == start_index)
+            due = local_date(moment + datetime.timedelta(hours=first.hours))
+        elif first.working_days:
             due = add_working_days(start, first.days + extended)
         else:
             due = start + datetime.timedelta(days=first.days + extended + paused)

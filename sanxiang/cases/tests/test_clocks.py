@@ -122,3 +122,14 @@ def test_badges(offset, state):
     today = datetime.date(2026, 5, 11)
     assert clocks.badge_state(today + datetime.timedelta(days=offset), today, 3) == state
     assert clocks.badge_state(None, today, 3) == ""
+
+
+@pytest.mark.req("LAW-09")
+def test_the_24_hour_report_of_an_emergency_measure_shows_as_a_deadline(cast):
+    case = case_at(cast, "decision", flow="coercion_measure")
+    acted = datetime.date(2026, 6, 1)
+    h = history((A.REGISTER, "propose", acted, None), (A.TRANSITION, "present", acted, None),
+                (A.TRANSITION, "decision", acted, None))
+    deadline = next(d for d in clocks.deadlines(case, h, today=acted) if d.key == "emergency_report")
+    assert deadline.due == acted + datetime.timedelta(days=1)
+    assert "24小时" in deadline.label
