@@ -77,6 +77,7 @@ _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
 _FONT_NAME = re.compile(rb"/(?:BaseFont|FontName)\s*/([A-Za-z0-9+\-_#.,]+)")
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
+_MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]")
 _HEX = re.compile(rb"<([0-9a-fA-F]+)>")
 
 
@@ -97,6 +98,15 @@ def pdf_fonts(pdf: bytes) -> set[str]:
             name = raw.decode("latin-1")
             names.add(name.split("+", 1)[1] if "+" in name[:8] else name)
     return names
+
+
+def pdf_page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) in points of each page's MediaBox (A4 is about 595.3 × 841.9)."""
+    sizes = []
+    for data in _streams(pdf):
+        for match in _MEDIA_BOX.finditer(data):
+            sizes.append((float(match.group(1)), float(match.group(2))))
+    return sizes
 
 
 def _utf16(hex_bytes: bytes) -> str:

@@ -113,13 +113,14 @@ class DigestResult:
 class DigestUploadHandler(FileUploadHandler):
     """Hashes the uploaded file while it arrives and keeps nothing of it (no memory copy, no temporary file)."""
 
+    too_large = False
+
     def new_file(self, field_name, *args, **kwargs):
         super().new_file(field_name, *args, **kwargs)
         if field_name != "file":
             raise SkipFile()
         self.hasher = hashlib.sha256()
         self.size = 0
-        self.too_large = False
 
     def receive_data_chunk(self, raw_data, start):
         if self.too_large:
@@ -134,8 +135,9 @@ class DigestUploadHandler(FileUploadHandler):
     def file_complete(self, file_size):
         return DigestResult(self.hasher.hexdigest(), self.size)
 
-    def upload_interrupted(self):
-        self.too_large = True
+
+def _too_large() -> str:
+    return f"文件超过 {VERIFY_MAX_BYTES // (1024 * 1024) or 1} MB，无法在线核验；请粘贴文件的 SHA-256 摘要"
 
 
 def _verify_document(token: str) -> IssuedDocument:
@@ -155,7 +157,7 @@ def verify_detail(request, token: str):
     if request.method == "POST":
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > VERIFY_MAX_BYTES + 64 * 1024:
-            return _verify_page(request, document, VerifyForm(), error="文件超过 50 MB，无法在线核验；请粘贴文件的 SHA-256 摘要")
+            return _verify_page(request, document, VerifyForm(), error=_too_large())
         handler = DigestUploadHandler(request)
         request.upload_handlers = [handler]
     return csrf_protect(_verify_post)(request, document, handler)
@@ -168,7 +170,7 @@ def _verify_post(request, document: IssuedDocument, handler):
     form.is_valid()
     uploaded = request.FILES.get("file")
     if handler is not None and getattr(handler, "too_large", False):
-        return _verify_page(request, document, form, error="文件超过 50 MB，无法在线核验；请粘贴文件的 SHA-256 摘要")
+        return _verify_page(request, document, form, error=_too_large())
     if isinstance(uploaded, DigestResult):
         digest, source = uploaded.sha256, "file"
     else:
