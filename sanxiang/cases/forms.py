@@ -154,6 +154,11 @@ class PartyForm(forms.Form):
     address = forms.CharField(label="住所（地址）", required=False)
     phone = forms.CharField(label="联系电话", required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("party_type", "name", "id_number"):
+            self.fields[name].marked = True  # required (the service says so when missing)
+
     def raw(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 

@@ -375,7 +375,7 @@ SIDE_LABELS = {
     "clock": "期限", "days": "延长天数", "pause_kind": "不计入期限的情形", "text": "内容", "officers": "承办人员",
     "department": "承办机构", "parent": "关联案件", "parties": "当事人",
 }
-HIDDEN_KEYS = {"title", "item_code", "source", "act_date", "flow"}  # shown in the case header already
+HIDDEN_KEYS = {"title", "item_code", "source", "act_date", "flow", "occurred_at"}  # shown in the header already
 
 
 @dataclass

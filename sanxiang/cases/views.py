@@ -359,11 +359,11 @@ def correct(request, pk: int, record_pk: int):
             request, case, form, lambda raw, version: services.correct_record(user, case.pk, record.pk, raw,
                                                                               version=version))
         if done:
-            messages.success(request, f"已更正第{record.index}条记录")
+            messages.success(request, f"已更正第{record.index + 1}条记录")
             return redirect("cases:detail", pk=case.pk)
     entry = selectors.timeline(case, [record], full=selectors.handles(user, case), evidence_urls={})[0]
     return render(request, "cases/side_action.html", {
-        "case": case, "title": f"更正第{record.index}条记录", "form": form, "rule_error": rule_error,
+        "case": case, "title": f"更正第{record.index + 1}条记录", "form": form, "rule_error": rule_error,
         "conflict": conflict, "action": "correct", "entry": entry,
         "step_name": selectors.step_name(case, case.current_step), "now": timezone.now(),
     })

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sanxiang.cases import steps
-from sanxiang.cases.models import Case, CaseStatus, Party, StepRecord
+from sanxiang.cases.models import Case, Party, StepRecord
 from sanxiang.cases.steps.base import StepSpec
 from sanxiang.cases.testing import move, org_party, person_party, register
 
@@ -399,21 +399,22 @@ def test_no_page_answers_500_for_any_user(cast):
     other = register(cast, flow="other")
     move(cast.leader, other, "decide", {"outcome": "grant", "decision_text": "准予", "basis": "某条例"})
     record = StepRecord.objects.filter(case=penalty).first()
-    urls = [reverse("cases:list"), reverse("cases:list") + "?status=all&deadline=overdue&mine=1&q=%3C",
-            reverse("cases:register"), reverse("home")]
-    urls += [reverse("cases:register") + f"?flow={key}" for key in ("penalty", "penalty_simple", "coercion_measure",
-                                                                   "coercion_execution", "inspection", "license", "levy")]
+    reads = [reverse("cases:list"), reverse("cases:list") + "?status=all&deadline=overdue&mine=1&q=%3C", reverse("home")]
+    writes = [reverse("cases:register")] + [reverse("cases:register") + f"?flow={key}" for key in (
+        "penalty", "coercion_measure", "inspection", "license")]
     for case in (penalty, other):
-        urls += [reverse("cases:detail", args=[case.pk]), reverse("cases:correct", args=[case.pk, record.pk])]
-        urls += [reverse("cases:side-action", args=[case.pk, a]) for a in ("extend", "pause", "resume", "note", "officers")]
-        urls += [reverse("cases:step", args=[case.pk, t]) for t in ("file", "investigate", "decide", "deliver")]
+        reads.append(reverse("cases:detail", args=[case.pk]))
+        writes.append(reverse("cases:correct", args=[case.pk, record.pk]))
+        writes += [reverse("cases:side-action", args=[case.pk, a]) for a in ("extend", "pause", "resume", "note", "officers")]
+        writes += [reverse("cases:step", args=[case.pk, t]) for t in ("file", "decide", "deliver")]
     users = [cast.officer_a, cast.officer_a2, cast.officer_b, cast.reviewer, cast.leader, cast.admin_a, cast.supervisor,
              cast.anonymous]
     for user in users:
         client = client_for(user)
-        for url in urls:
+        for url in reads + writes:
             response = client.get(url)
             assert response.status_code in (200, 302, 403, 404), (user, url, response.status_code)
+        for url in writes:
             response = client.post(url, {"case_version": "0"})
-            assert response.status_code in (200, 302, 403, 404, 405), (user, url, response.status_code)
-    assert Case.objects.filter(status=CaseStatus.OPEN).count() == 2
+            assert response.status_code in (200, 302, 403, 404), (user, url, response.status_code)
+    assert Case.objects.count() == 2
