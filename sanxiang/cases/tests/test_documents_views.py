@@ -5,6 +5,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -224,3 +225,23 @@ def test_only_administrators_upload_templates_and_template_downloads_are_logged(
     assert AccessEvent.objects.get().evidence == version.docx
     client.force_login(cast.officer_b)  # another agency's template does not exist for them
     assert client.post(reverse("cases:template-download", args=[version.pk]), {"purpose": "x"}).status_code == 404
+
+
+@pytest.mark.req("REC-02")
+def test_a_system_wide_template_serves_every_agency_unless_the_agency_has_its_own(cast):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", password="test-pass-123")
+    system = make_docx("系统通用格式 {{ party_name }}")
+    with pytest.raises(ValidationError) as refused:  # a superuser without an agency names where the record is kept
+        documents.upload_template(root, "XZJDS", system)
+    assert "holder" in refused.value.message_dict and not TemplateVersion.objects.exists()
+    version = documents.upload_template(root, "XZJDS", system, holder=cast.justice_bureau)
+    assert version.agency is None and version.docx.agency == cast.justice_bureau
+    with pytest.raises(PermissionDenied):
+        documents.upload_template(cast.admin_a, "XZJDS", system)  # an agency administrator: not system-wide
+    case = decided(cast)
+    assert documents.current_template(case.agency, "XZJDS") == version
+    own = documents.upload_template(cast.admin_a, "XZJDS", make_docx("本局格式 {{ party_name }}"), agency=cast.agency_a)
+    assert documents.current_template(case.agency, "XZJDS") == own
+    assert documents.current_template(cast.agency_b, "XZJDS") == version
