@@ -160,7 +160,7 @@ def deadlines(case, history: list[StepRecord] | None = None, today: datetime.dat
     params = params or params_for(case.agency_id)
     history = list(history) if history is not None else list(case.steps.order_by("index"))
     entries = _entries(history)
-    reachable = _reachable(flow, case.current_step) if case.status == "open" else set()
+    reachable = _reachable(flow, case.current_step) if case.status in ("open", "closed") else set()
     groups: dict[tuple, list[Limit]] = {}
     for limit in limits_for(case, params):
         groups.setdefault((limit.from_step, limit.days, limit.hours, limit.working_days,

@@ -187,10 +187,10 @@ def check_evidence_belongs(ctx: Context) -> None:
         raise ValidationError({"evidence": "只能关联本案的证据：" + "、".join(f"{e.pk}（{e.title}）" for e in foreign)})
 
 
-def check_av(ctx: Context) -> None:
+def check_av(ctx: Context, spec=None) -> None:
     """REC-03/REC-05: the step's activity needs full-process AV → a video or audio record, at the act's time."""
     activity = ctx.step.av_activity
-    if not activity:
+    if not activity or (spec is not None and spec.av_when is not None and not spec.av_when(ctx)):
         return
     records = [e for e in ctx.evidence] + list(EvidenceRecord.objects.filter(
         case_ref=ctx.case.number, step_ref=ctx.target, agency_id=ctx.case.agency_id).exclude(
@@ -276,7 +276,7 @@ def advance(user, case_id: int, target: str, raw: dict | None = None, *, version
         if spec.officers_act:
             check_officers(ctx.officers, case.agency, ctx.day)
             data["officers"] = [p.pk for p in ctx.officers]
-        check_av(ctx)
+        check_av(ctx, spec)
         for check in spec.checks:
             check(ctx)
         record = write_record(ctx, action=StepRecord.Action.TRANSITION, step=target, from_step=case.current_step,

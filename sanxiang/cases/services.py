@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sanxiang.catalog import flows
 from sanxiang.catalog.models import Entry
+from sanxiang.catalog.models.lists import ListKind
 from sanxiang.catalog.vocab import ActKind
 from sanxiang.core import audit
 from sanxiang.core.errors import RuleViolation
@@ -92,7 +93,7 @@ def register_case(user, raw: dict) -> Case:
         errors["act_date"] = "违法行为发生日期不能晚于今天"
     item = None
     if data["item_code"]:
-        item = Entry.objects.filter(agency_id=actor.agency_id, kind="enforcement_item", code=data["item_code"]).first()
+        item = Entry.objects.filter(agency_id=actor.agency_id, kind=ListKind.ITEM, code=data["item_code"]).first()
         if item is None:
             errors["item_code"] = "本执法主体的权责清单中没有该事项"
     parent = None

@@ -73,6 +73,15 @@ def register_case_handlers(source) -> None:
         _CASE_HANDLER_SOURCES.append(source)
 
 
+def handles_case(user, actor: Actor, case_ref: str) -> bool:
+    """Whether the cases app names ``user`` among those who handle case ``case_ref``."""
+    for source in _CASE_HANDLER_SOURCES:
+        refs = source(user, actor)
+        if refs is not None and refs.filter(number=case_ref).exists():
+            return True
+    return False
+
+
 def handles_whole_agency(actor: Actor) -> bool:
     """Leaders and (interim rule) legal reviewers see every case of their agency."""
     return bool(actor.agency_id) and (actor.has(Role.LEADER) or actor.has(Role.REVIEWER))

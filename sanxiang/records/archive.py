@@ -88,8 +88,9 @@ def _hashers() -> dict:
 # --------------------------------------------------------------------------- who may archive
 
 
-def may_archive(user, agency: Agency) -> bool:
-    """Leaders and administrators of the agency, supervisors over its region, superusers, the command line."""
+def may_archive(user, agency: Agency, case_ref: str = "") -> bool:
+    """Leaders and administrators of the agency, supervisors over its region, superusers, the command line,
+    and — for ``case_ref`` — the officers who handle that case (立卷归档 is the handling officers' step)."""
     if getattr(user, "is_superuser", False) and getattr(user, "is_active", False):
         return True
     actor = actor_of(user)
@@ -97,6 +98,11 @@ def may_archive(user, agency: Agency) -> bool:
         return True
     if actor.agency_id == agency.pk and (actor.has(Role.LEADER) or actor.has(Role.ADMINISTRATOR)):
         return True
+    if case_ref and actor.agency_id == agency.pk:
+        from .access import handles_case
+
+        if handles_case(user, actor, case_ref):
+            return True
     path = agency.region.path
     return any(path.startswith(p) for p in actor.supervised_paths)
 
@@ -428,7 +434,7 @@ def build_archive(user, case_ref: str, *, today: datetime.date | None = None) ->
     if existing is not None:
         raise Conflict(f"案件“{case_ref}”已于 {_fmt_time(existing.archived_at)} 归档（{existing.bag_name}），不能重复归档")
     agency = _case_agency(case_ref)
-    if not may_archive(user, agency):
+    if not may_archive(user, agency, case_ref):
         raise PermissionDenied("只有本机关的领导、系统管理员或司法行政监督人员可以归档案卷")
 
     today = today or timezone.localdate()

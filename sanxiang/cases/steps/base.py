@@ -4,6 +4,8 @@ A :class:`StepSpec` is registered for ``(flow key, step key)``. The engine (:mod
 cleans the input with ``fields`` (plus :data:`COMMON_FIELDS`), checks the transition's guard, the
 officers (``officers_act``: LAW-01), the AV requirement of the step's ``av_activity`` (REC-03/05),
 then each of ``checks`` in order; only when all pass does it write the step record and call ``apply``.
+Checks may add computed values to ``ctx.data`` (they are stored with the step record) but write
+nothing to the database.
 
 - ``checks``: ``check(ctx) -> None``, raising ``RuleViolation`` (a legal gate, naming its rule) or
   ``ValidationError`` (bad input). They must not write anything.
@@ -11,6 +13,8 @@ then each of ``checks`` in order; only when all pass does it write the step reco
   fields (``ctx.case``; the engine saves it) — e.g. ``filed_on``, the proposed penalty.
 - ``documents``: the document codes issued automatically when the step is recorded (default: none;
   the step's ``flows.Step.documents`` are offered in the UI and can be issued with their values).
+- ``av_when``: ``av_when(ctx) -> bool``: whether the step's AV activity applies to this act (e.g. the
+  AV rule of 留置送达 applies to a delivery only when it is made by leaving it) — default: always.
 - ``officers_act``: the step is an act of officers on the party (investigation, inspection, seizure,
   delivery …): at least two officers with valid certificates on the day of the act.
 """
@@ -43,6 +47,7 @@ class StepSpec:
     documents: tuple[str, ...] = ()
     officers_act: bool = False
     help: str = ""
+    av_when: Callable | None = None
 
     def all_fields(self) -> tuple[Field, ...]:
         own = {f.name for f in self.fields}

@@ -455,8 +455,13 @@ def apply_delivery(ctx, record) -> None:
     ctx.case.delivered_on = ctx.data["served_on"]
 
 
+def delivered_by_leaving(ctx) -> bool:
+    """The AV activity of the delivery step is 留置送达: it applies only when the document is left (REC-03)."""
+    return ctx.data.get("method") == "leave"
+
+
 DELIVER = StepSpec(
-    FLOW, "deliver", officers_act=True,
+    FLOW, "deliver", officers_act=True, av_when=delivered_by_leaving,
     fields=(
         Field("method", "送达方式", "choice", choices=DELIVERY_METHODS),
         Field("receiver_name", "签收人", "text", required=False, max_length=50),
@@ -576,8 +581,8 @@ def archive_due(ctx) -> datetime.date | None:
 def check_archive(ctx) -> None:
     from sanxiang.records.archive import may_archive
 
-    if not may_archive(ctx.user, ctx.case.agency):
-        raise PermissionDenied("立卷归档须由本机关负责人或者系统管理员（档案管理人员）办理")
+    if not may_archive(ctx.user, ctx.case.agency, ctx.case.number):
+        raise PermissionDenied("立卷归档须由本案承办人员、本机关负责人或者档案管理人员办理")
     due = archive_due(ctx)
     late = due is not None and ctx.day > due
     ctx.data["late"] = late
