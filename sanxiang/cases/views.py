@@ -195,7 +195,8 @@ def detail(request, pk: int):
     open_case = case.status not in (CaseStatus.ARCHIVED,)
     documents = selectors.documents(user, case)
     for document in documents:
-        document.url = _url("cases:document-detail", case.pk, document.pk) or _url("cases:document", document.pk)
+        document.pdf_url = _url("cases:document-download", document.pk, "pdf") if document.pdf_id else None
+        document.docx_url = _url("cases:document-download", document.pk, "docx")
     upload_query = f"case_ref={case.number}&step_ref={case.current_step}"
     return render(request, "cases/detail.html", {
         "case": case, "flow": flow, "step_name": selectors.step_name(case, case.current_step),
@@ -204,6 +205,7 @@ def detail(request, pk: int):
         "changeable": changeable and open_case, "leader": selectors.is_leader(user, case) and open_case,
         "evidence": evidence, "documents": documents, **selectors.related(user, case),
         "upload_url": _url("records:evidence-upload", query=upload_query),
+        "documents_url": _url("cases:document-list", case.pk),
         "may_register_related": bool(actor_of(user).agency_id == case.agency_id)
         and any(actor_of(user).has(r) for r in REGISTER_ROLES),
         "paused": any(d.state == clocks.PAUSED for d in deadlines),
