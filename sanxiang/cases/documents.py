@@ -37,6 +37,7 @@ import datetime
 import io
 import re
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -374,6 +375,24 @@ def _latest_data(case: Case, step: str) -> dict:
     return dict(record.data) if record else {}
 
 
+@dataclass
+class Prepared:
+    """A document rendered and numbered, not yet stored (see :func:`prepare_document`)."""
+
+    case: Case
+    code: str
+    document: catalog.Document
+    values: dict
+    number: str
+    token: str
+    template: TemplateVersion | None
+    docx: bytes
+    pdf: bytes
+    sealed: bool
+    issued_at: datetime.datetime
+    corrects: IssuedDocument | None
+
+
 def issue_document(user, case: Case, code: str, extra: dict | None = None, *, step_record: StepRecord | None = None,
                    sealed: bool = False, corrects: IssuedDocument | None = None,
                    issued_at: datetime.datetime | None = None, check_step: bool = True) -> IssuedDocument:
@@ -383,6 +402,18 @@ def issue_document(user, case: Case, code: str, extra: dict | None = None, *, st
     a code not produced at the case's current step, bad input) or ``RuleViolation`` (PUB-17 for a
     decision that fails the document check; REC-08 for an archived case). Nothing is written then.
     """
+    with transaction.atomic():
+        prepared = prepare_document(user, case, code, extra, step_record=step_record, sealed=sealed,
+                                    corrects=corrects, issued_at=issued_at, check_step=check_step)
+        return store_document(user, prepared, step_record=step_record)
+
+
+def prepare_document(user, case: Case, code: str, extra: dict | None = None, *, step_record: StepRecord | None = None,
+                     sealed: bool = False, corrects: IssuedDocument | None = None,
+                     issued_at: datetime.datetime | None = None, check_step: bool = True) -> Prepared:
+    """Check, number and render a document (the slow part) — before anything is appended to the record log,
+    so the log is not held while WeasyPrint works. ``step_record`` may be unsaved (the step being recorded).
+    Must run inside the transaction that stores it (the number is taken under a row lock)."""
     document = catalog.get(code)
     if document is None:
         raise ValidationError({"code": f"没有代码为“{code}”的文书"})
@@ -399,59 +430,85 @@ def issue_document(user, case: Case, code: str, extra: dict | None = None, *, st
     extra = clean_extra(extra)
     issued_at = issued_at or timezone.now()
     issued_on = clocks.local_date(issued_at)
+    values = values_for(case, code, extra, step_record=step_record)
+    if code == DECISION_CODE:
+        data = step_record.data if step_record is not None else _latest_data(case, "penalty_decision")
+        problems = check_decision_document(decision_check_input(case, data=data, extra=extra, sealed=sealed))
+        if problems:
+            raise RuleViolation("PUB-17", "；".join(problems))
+    number = numbering.next_document_number(case.agency, code, document.number_mark, issued_on.year) \
+        if is_numbered(document) else ""
+    token = new_token()
+    url = verify_url(token)
+    agency_name = case.agency.name
+    template = current_template(case.agency, code)
+    if template is not None:
+        context = template_context(document, values, agency_name=agency_name, number=number, url=url,
+                                   issued_on=issued_on)
+        docx = render_template_bytes(read_template(template), context)
+    else:
+        docx = catalog.render_docx(document, values, agency_name=agency_name, number=number)
+    docx = add_verification_footer(docx, url, number)
 
-    with transaction.atomic():
-        values = values_for(case, code, extra, step_record=step_record)
-        if code == DECISION_CODE:
-            data = step_record.data if step_record is not None else _latest_data(case, "penalty_decision")
-            problems = check_decision_document(decision_check_input(case, data=data, extra=extra, sealed=sealed))
-            if problems:
-                raise RuleViolation("PUB-17", "；".join(problems))
-        number = numbering.next_document_number(case.agency, code, document.number_mark, issued_on.year) \
-            if is_numbered(document) else ""
-        token = new_token()
-        url = verify_url(token)
-        agency_name = case.agency.name
-        template = current_template(case.agency, code)
-        if template is not None:
-            context = template_context(document, values, agency_name=agency_name, number=number, url=url,
-                                       issued_on=issued_on)
-            docx = render_template_bytes(read_template(template), context)
-        else:
-            docx = catalog.render_docx(document, values, agency_name=agency_name, number=number)
-        docx = add_verification_footer(docx, url, number)
+    from .pdf import render_pdf
 
-        from .pdf import render_pdf
+    pdf = render_pdf(code, values, agency_name=agency_name, number=number, verify_url=url, sealed=sealed,
+                     issued_on=issued_on if document.seal else None)
+    return Prepared(case=case, code=code, document=document, values=values, number=number, token=token,
+                    template=template, docx=docx, pdf=pdf, sealed=bool(sealed), issued_at=issued_at, corrects=corrects)
 
-        pdf = render_pdf(code, values, agency_name=agency_name, number=number, verify_url=url, sealed=sealed,
-                         issued_on=issued_on if document.seal else None)
-        title = f"{document.name} {number}".strip()
-        if corrects is not None:
-            title = f"{title}（更正）"
-        base = _file_name(f"{document.name}{('-' + number) if number else ''}-{token[:6]}")
-        metadata = {
-            "title": title[:200], "kind": "document", "case_ref": case.number,
-            "step_ref": (step_record.step if step_record is not None else case.current_step)[:64],
-            "officers": _officer_ids(case, step_record), "served_to_party": is_served(document),
-            "agency": case.agency_id, **_target(case),
-        }
-        uploaded_by = user if not isinstance(user, SystemActor) else None
-        docx_record = ingest.ingest_stream(SYSTEM, [docx], {**metadata, "original_name": f"{base}.docx"},
-                                           uploaded_by=uploaded_by)
-        pdf_record = ingest.ingest_stream(SYSTEM, [pdf], {**metadata, "original_name": f"{base}.pdf"},
-                                          uploaded_by=uploaded_by)
-        issued = IssuedDocument.objects.create(
-            case=case, step_record=step_record, code=code, title=document.name, number=number, values=values,
-            template=template, docx=docx_record, pdf=pdf_record, sha256=docx_record.blob_id,
-            pdf_sha256=pdf_record.blob_id, verify_token=token, issued_at=issued_at,
-            issued_by=uploaded_by, sealed=bool(sealed), corrects=corrects,
-        )
-        audit.record(user, "cases.document.issue", issued, after={
-            "case": case.number, "code": code, "number": number, "docx": docx_record.pk, "pdf": pdf_record.pk,
-            "sha256": issued.sha256, "pdf_sha256": issued.pdf_sha256, "template": template.pk if template else None,
-            "corrects": corrects.pk if corrects else None, "sealed": bool(sealed),
-        })
+
+def store_document(user, prepared: Prepared, *, step_record: StepRecord | None = None) -> IssuedDocument:
+    """Store a prepared document: DOCX and PDF into the record store (two log leaves), the row, the audit event."""
+    case, document, number, token = prepared.case, prepared.document, prepared.number, prepared.token
+    title = f"{document.name} {number}".strip()
+    if prepared.corrects is not None:
+        title = f"{title}（更正）"
+    base = _file_name(f"{document.name}{('-' + number) if number else ''}-{token[:6]}")
+    metadata = {
+        "title": title[:200], "kind": "document", "case_ref": case.number,
+        "step_ref": (step_record.step if step_record is not None else case.current_step)[:64],
+        "officers": _officer_ids(case, step_record), "served_to_party": is_served(document),
+        "agency": case.agency_id, **_target(case),
+    }
+    uploaded_by = user if not isinstance(user, SystemActor) else None
+    docx_record = ingest.ingest_stream(SYSTEM, [prepared.docx], {**metadata, "original_name": f"{base}.docx"},
+                                       uploaded_by=uploaded_by)
+    pdf_record = ingest.ingest_stream(SYSTEM, [prepared.pdf], {**metadata, "original_name": f"{base}.pdf"},
+                                      uploaded_by=uploaded_by)
+    issued = IssuedDocument.objects.create(
+        case=case, step_record=step_record, code=prepared.code, title=document.name, number=number,
+        values=prepared.values, template=prepared.template, docx=docx_record, pdf=pdf_record,
+        sha256=docx_record.blob_id, pdf_sha256=pdf_record.blob_id, verify_token=token, issued_at=prepared.issued_at,
+        issued_by=uploaded_by, sealed=prepared.sealed, corrects=prepared.corrects,
+    )
+    audit.record(user, "cases.document.issue", issued, after={
+        "case": case.number, "code": prepared.code, "number": number, "docx": docx_record.pk, "pdf": pdf_record.pk,
+        "sha256": issued.sha256, "pdf_sha256": issued.pdf_sha256,
+        "template": prepared.template.pk if prepared.template else None,
+        "corrects": prepared.corrects.pk if prepared.corrects else None, "sealed": prepared.sealed,
+    })
     return issued
+
+
+def prepare_step_documents(ctx, spec) -> list[Prepared]:
+    """Render the documents ``spec.documents`` names for the step being recorded, from its input (``ctx.data``),
+    before the engine appends anything to the record log. Most steps name none: then nothing is read."""
+    codes = getattr(spec, "documents", ()) or ()
+    if not codes:
+        return []
+    from .fields import jsonable
+
+    draft = StepRecord(case=ctx.case, step=ctx.target, data=jsonable(ctx.data), occurred_at=ctx.occurred_at,
+                       action=ctx.action)
+    sealed = ctx.data.get("sealed") is True
+    return [prepare_document(ctx.user, ctx.case, code, {}, step_record=draft, sealed=sealed,
+                             issued_at=ctx.occurred_at) for code in codes]
+
+
+def store_step_documents(ctx, record, prepared: list[Prepared]) -> list[IssuedDocument]:
+    """Store what :func:`prepare_step_documents` rendered, linked to the now-written step record."""
+    return [store_document(ctx.user, item, step_record=record) for item in prepared]
 
 
 def issue_step_documents(ctx, record, spec) -> list:

@@ -279,6 +279,7 @@ def advance(user, case_id: int, target: str, raw: dict | None = None, *, version
         check_av(ctx, spec)
         for check in spec.checks:
             check(ctx)
+        prepared = documents.prepare_step_documents(ctx, spec)  # render before the log is appended to
         record = write_record(ctx, action=StepRecord.Action.TRANSITION, step=target, from_step=case.current_step,
                               data=data)
         before = {"current_step": case.current_step, "status": case.status, "version": case.version}
@@ -291,7 +292,7 @@ def advance(user, case_id: int, target: str, raw: dict | None = None, *, version
         case.version += 1
         refresh_deadline(case, ctx.history, timezone.localdate())
         case.save()
-        documents.issue_step_documents(ctx, record, spec)
+        documents.store_step_documents(ctx, record, prepared)
         audit.record(user, "cases.advance", case, before=before,
                      after={"current_step": target, "status": case.status, "version": case.version,
                             "step_record": record.pk, "log_seq": record.log_seq})

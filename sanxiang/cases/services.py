@@ -136,6 +136,9 @@ def register_case(user, raw: dict) -> Case:
             engine.check_officers(ctx.officers, agency, ctx.day)
         for check in spec.checks:
             check(ctx)
+        from . import documents
+
+        prepared = documents.prepare_step_documents(ctx, spec)
         record_data = {**step_data, "title": case.title, "parties": parties, "officers": data["officers"],
                        "department": department.pk, "item_code": case.item_code, "source": case.source,
                        "act_date": data["act_date"], "parent": parent.number if parent else ""}
@@ -144,9 +147,7 @@ def register_case(user, raw: dict) -> Case:
             spec.apply(ctx, record)
         engine.refresh_deadline(case, ctx.history, today)
         case.save()
-        from . import documents
-
-        documents.issue_step_documents(ctx, record, spec)
+        documents.store_step_documents(ctx, record, prepared)
         audit.record(user, "cases.register", case, after={"number": case.number, "flow": flow.key,
                                                           "log_seq": record.log_seq})
     return case

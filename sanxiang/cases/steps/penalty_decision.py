@@ -289,7 +289,7 @@ def apply_penalty(ctx, record) -> None:
 PENALTY_DECISION = StepSpec(
     FLOW, "penalty_decision", fields=PENALTY_FIELDS,
     checks=(check_amounts, check_decision_clock, check_not_heavier, check_penalty_document),
-    apply=apply_penalty,
+    apply=apply_penalty, documents=("CFJDS",),
     help="决定书载明违法事实和证据、证据采信、依据适用和裁量理由，处罚内容，履行方式和期限，救济途径，并加盖印章。",
 )
 

@@ -98,6 +98,9 @@ def test_the_full_walk_from_decision_to_archive(cast):
     assert case.fine_amount == Decimal("5000.00") and case.penalty_kinds == ["fine"]
     record = StepRecord.objects.filter(case=case, step="penalty_decision").get()
     assert "罚款人民币5000.00元" in record.data["decision_text"] and "六十日" in record.data["remedies"]
+    decision_document = record.documents.get()  # 行政处罚决定书 issued with the step: numbered, DOCX and PDF (REC-02)
+    assert decision_document.code == "CFJDS" and decision_document.number and decision_document.sealed
+    assert decision_document.pdf.blob.media_type == "application/pdf"
 
     served = at(28)
     case = move(cast.officer_a, case, "deliver", {"method": "direct", "receiver_name": "林法人", "signed_at": served,
