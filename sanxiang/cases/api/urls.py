@@ -1,4 +1,4 @@
-"""/api/v1/cases/: the case API (办案接口) — see :mod:`sanxiang.cases.api.views` and ``docs/cases-api.md``."""
+"""/api/v1/cases/: the case API (办案接口) — see :mod:`sanxiang.cases.api.views` and :mod:`sanxiang.cases.api.errors`."""
 
 from django.urls import path
 

@@ -6,6 +6,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
+from sanxiang.cases.api import errors, serializers, views
+
 PATHS = {
     "/api/v1/cases/": {"get", "post"},
     "/api/v1/cases/{id}/": {"get"},
@@ -17,12 +19,22 @@ PATHS = {
 }
 
 
-def test_the_schema_describes_every_case_endpoint_without_warnings():
+@pytest.fixture(scope="module")
+def generated():
+    """The whole project's schema (built once: it takes a while) and the warnings and errors of building it."""
     GENERATOR_STATS.reset()
     with GENERATOR_STATS.silence():
         schema = SchemaGenerator().get_schema(request=None, public=True)
-    problems = [m for m in [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
-                if "cases" in m.lower() or "status" in m.lower()]
+    return schema, [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
+
+
+def test_the_schema_describes_every_case_endpoint_without_warnings(generated):
+    schema, messages = generated
+    # drf-spectacular names the source file and the view or serializer in each message; enum-name collisions name the
+    # field (our "status").
+    ours = [name for module in (views, serializers, errors) for name, value in vars(module).items()
+            if isinstance(value, type) and value.__module__ == module.__name__]
+    problems = [m for m in messages if "cases/api" in m or "status" in m.lower() or any(name in m for name in ours)]
     assert problems == []
     validate_schema(schema)
     ours = {path: set(ops) & {"get", "post"} for path, ops in schema["paths"].items() if path.startswith("/api/v1/cases/")}
@@ -38,8 +50,8 @@ def test_the_schema_describes_every_case_endpoint_without_warnings():
                 assert operation["requestBody"]["content"]["application/json"]
 
 
-def test_the_list_is_described_as_a_cursor_page_with_its_filters():
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+def test_the_list_is_described_as_a_cursor_page_with_its_filters(generated):
+    schema, _ = generated
     operation = schema["paths"]["/api/v1/cases/"]["get"]
     names = {p["name"] for p in operation["parameters"]}
     assert names >= {"q", "kind", "status", "department", "mine", "deadline", "registered_from", "registered_to", "cursor",
