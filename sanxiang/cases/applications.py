@@ -182,6 +182,7 @@ def submit(*, agency, item_code: str, party: dict, request_text: str, files) -> 
     with transaction.atomic():
         case = services.register_case(desk, {
             "flow": "license", "department": department.pk, "title": f"{item.title}申请"[:200],
+            "item_code": item.entry.code,
             "source": Case.Source.APPLICATION, "officers": [p.pk for p in officers],
             "parties": [{k: applicant[k] for k in ("party_type", "name", "id_type", "id_number", "legal_representative",
                                                    "address", "phone")}],

@@ -68,6 +68,7 @@ def test_a_valid_application_registers_a_case_with_its_materials_and_a_tracking_
     receipt = response.context["receipt"]
     case = Case.objects.get(pk=receipt.case.pk)
     assert case.flow_key == "license" and case.current_step == "apply" and case.source == "application"
+    assert case.item is not None and case.item_code == case.item.code  # linked to the published licensing item
     assert case.department == cast.department_a1 and case.registered_by.username == "public-intake"
     assert not case.registered_by.is_active and not case.registered_by.has_usable_password()
     assert set(case.officer_links.values_list("person_id", flat=True)) == {cast.officer_a.person.pk,
@@ -163,3 +164,4 @@ def test_a_person_can_apply_too(client, cast, items):
                     legal_representative="")
     assert response.status_code == 200
     assert response.context["receipt"].case.primary_party.party_type == "person"
+
