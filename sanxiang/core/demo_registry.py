@@ -29,6 +29,7 @@ LOADERS: list[str] = [
     "sanxiang.org.demo.load_demo_org",
     "sanxiang.records.demo.load_demo_records",
     "sanxiang.catalog.demo.load_demo_catalog",
+    "sanxiang.cases.demo.load_demo_cases",
 ]
 
 
