@@ -30,6 +30,7 @@ NAV = [
     (_("音像记录清单"), "public-list", "yinxiang"),
     (_("执法人员"), "public-officers", "/gongshi/renyuan/"),
     (_("证件核验"), "public-certificate-check", "/gongshi/zhengjian/"),
+    (_("网上申请"), "license_apply:apply", "/gongshi/shenqing/"),
 ]
 
 
