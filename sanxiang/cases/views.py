@@ -59,6 +59,7 @@ def case_list(request):
         "page": page, "filters": filters, "query": query.urlencode(), **selectors.list_choices(request.user),
         "may_register": bool(actor.agency_id) and any(actor.has(r) for r in REGISTER_ROLES),
         "count_cap": selectors.COUNT_CAP,
+        "case_base": reverse("cases:list"),  # rows link to {{ case_base }}<pk>/ (cases:detail) without 50 reverses
     })
 
 
