@@ -169,7 +169,7 @@ class ListPage:
     rows: list[Row]
     next_after: int | None
     prev_before: int | None
-    count: int
+    count: int | None  # None on later pages (no count query there)
     count_capped: bool
     first: bool = field(default=True)
 
@@ -205,7 +205,12 @@ def page_of(queryset: QuerySet, *, after: str | None = None, before: str | None 
     first = not anchor or (backwards and not more)
     next_after = found[-1].pk if found and (more or backwards) else None
     prev_before = found[0].pk if found and not first else None
-    count = base.order_by()[:COUNT_CAP + 1].count()
+    if not anchor and not more:
+        count = len(found)  # everything is on this page: no count query
+    elif not anchor:
+        count = base.order_by()[:COUNT_CAP + 1].count()  # capped: never a COUNT(*) over the whole table
+    else:
+        count = None  # later pages show no total
     due_soon = due_soon_days_for({c.agency_id for c in found})
     rows = []
     for case in found:
@@ -215,7 +220,8 @@ def page_of(queryset: QuerySet, *, after: str | None = None, before: str | None 
         party = case.first_parties[0].name if getattr(case, "first_parties", None) else ""
         rows.append(Row(case, flow.name if flow else case.flow_key, step_name(case, case.current_step), party, state,
                         clocks.STATE_LABELS.get(state, "")))
-    return ListPage(rows, next_after, prev_before, min(count, COUNT_CAP), count > COUNT_CAP, first)
+    return ListPage(rows, next_after, prev_before, None if count is None else min(count, COUNT_CAP),
+                    count is not None and count > COUNT_CAP, first)
 
 
 def list_choices(user) -> dict:
