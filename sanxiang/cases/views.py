@@ -27,6 +27,7 @@ from sanxiang.org.models import Department, Role
 from . import clocks, engine, forms, selectors, services, steps
 from .fields import clean_fields
 from .models import CaseStatus, StepRecord
+from .parties import clean_parties
 
 REGISTER_ROLES = (Role.OFFICER, Role.DEPARTMENT_HEAD, Role.LEADER)
 
@@ -136,11 +137,15 @@ def register(request):
             raw = form.raw(flow.key)
             raw["parties"] = [parties.forms[i].raw() for i in filled]
             raw["step"] = step_form.raw()
-            step_errors = {}
+            step_errors, party_errors = {}, {}
             try:
                 clean_fields(start_fields, raw["step"])
             except ValidationError as error:
                 step_errors = error.message_dict
+            try:  # checked here too, so that every bad field shows at once (the service stops at the first group)
+                clean_parties(raw["parties"], today=timezone.localdate())
+            except ValidationError as error:
+                party_errors = error
             try:
                 case = services.register_case(request.user, raw)
             except RuleViolation as error:
@@ -151,6 +156,8 @@ def register(request):
                     for name, texts in step_errors.items():
                         if name in step_form.fields and not step_form.has_error(name):
                             step_form.add_error(name, texts)
+                if party_errors and not any(k.startswith("parties") for k in error.message_dict):
+                    _map_register_errors(party_errors, form, step_form, parties, filled, {})
             else:
                 messages.success(request, f"已登记案件 {case.number}")
                 return redirect("cases:detail", pk=case.pk)
@@ -193,6 +200,7 @@ def detail(request, pk: int):
             options = engine.options(user, case)
         except ValidationError as error:  # e.g. a guard that needs a holiday schedule not loaded yet
             deadline_problem = deadline_problem or "；".join(error.messages)
+    actors = {o.target: flow.step(o.target).actor_name for o in options} if flow else {}
     open_case = case.status not in (CaseStatus.ARCHIVED,)
     documents = selectors.documents(user, case)
     for document in documents:
@@ -202,7 +210,8 @@ def detail(request, pk: int):
     return render(request, "cases/detail.html", {
         "case": case, "flow": flow, "step_name": selectors.step_name(case, case.current_step),
         "parties": selectors.parties(case, full), "full_ids": full, "officers": selectors.officers(case),
-        "deadlines": deadlines, "deadline_problem": deadline_problem, "entries": entries, "options": options,
+        "deadlines": deadlines, "deadline_problem": deadline_problem, "entries": entries,
+        "options": [(o, actors.get(o.target, "")) for o in options],
         "changeable": changeable and open_case, "leader": selectors.is_leader(user, case) and open_case,
         "evidence": evidence, "documents": documents, **selectors.related(user, case),
         "upload_url": _url("records:evidence-upload", query=upload_query),

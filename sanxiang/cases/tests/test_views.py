@@ -418,3 +418,31 @@ def test_no_page_answers_500_for_any_user(cast):
             response = client.post(url, {"case_version": "0"})
             assert response.status_code in (200, 302, 403, 404), (user, url, response.status_code)
     assert Case.objects.count() == 2
+
+
+@pytest.mark.req("SYS-01")
+def test_the_case_page_query_count_does_not_grow_with_the_timeline(cast, django_assert_max_num_queries):
+    from sanxiang.cases import services
+
+    case = register(cast)
+    client = client_for(cast.officer_a)
+    url = reverse("cases:detail", args=[case.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for i in range(6):
+        fresh = Case.objects.get(pk=case.pk)
+        services.add_note(cast.officer_a, case.pk, {"text": f"补充{i}"}, version=fresh.version)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count('data-action="note"') == 6
+
+
+@pytest.mark.req("SYS-01")
+def test_register_form_shows_case_and_party_errors_together(cast):
+    payload = register_payload(cast, title="", **{"parties-0-id_number": "123"})
+    html = client_for(cast.officer_a).post(reverse("cases:register"), payload).content.decode()
+    for field in ("title", "parties-0-id_number"):
+        block = re.search(rf'data-field="{field}">(.*?)</div>', html, re.S)
+        assert block and 'class="errorlist"' in block.group(1), field
+    assert Case.objects.count() == 0
