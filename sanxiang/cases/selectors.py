@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -146,8 +146,10 @@ def case_list(user, filters: Filters | None = None, *, today: datetime.date | No
         cases = cases.filter(registered_at__lt=_day_start(filters.registered_to + datetime.timedelta(days=1)))
     if filters.q:
         q = filters.q
-        parties = Party.objects.filter(name__icontains=q).values("case_id")
-        cases = cases.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(pk__in=parties))
+        # A correlated EXISTS, probed per candidate case (the parties' case index): bounded by the cases the user
+        # sees and stops with the page, where "pk IN (parties named …)" would scan every party of every agency.
+        party = Exists(Party.objects.filter(case_id=OuterRef("pk"), name__icontains=q))
+        cases = cases.filter(Q(number__icontains=q) | Q(title__icontains=q) | party)
     return (cases.select_related("department").only(*LIST_COLUMNS)
             .prefetch_related(Prefetch("parties", queryset=Party.objects.filter(position=0).order_by().only(
                 "id", "case_id", "name", "position"), to_attr="first_parties"))
