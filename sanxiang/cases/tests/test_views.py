@@ -446,3 +446,24 @@ def test_register_form_shows_case_and_party_errors_together(cast):
         block = re.search(rf'data-field="{field}">(.*?)</div>', html, re.S)
         assert block and 'class="errorlist"' in block.group(1), field
     assert Case.objects.count() == 0
+
+
+@pytest.mark.req("SYS-01")
+def test_a_form_is_generated_for_every_field_kind(cast):
+    from sanxiang.cases.fields import TYPES, Field
+    from sanxiang.cases.forms import SpecForm
+
+    specs = [Field(f"f_{kind}", f"字段{kind}", kind, required=False, choices=(("a", "甲"), ("b", "乙")))
+             for kind in TYPES]
+    person = cast.officer_a.person
+    form = SpecForm({"f_text": "文字", "f_date": "2026-01-02", "f_bool": "on", "f_multichoice": ["a", "b"],
+                     "f_people": [str(person.pk)], "f_person": str(person.pk), "f_choice": "b"},
+                    specs=specs, people=[person])
+    assert form.is_valid(), form.errors
+    raw = form.raw()
+    assert raw == {"f_text": "文字", "f_date": "2026-01-02", "f_bool": True, "f_multichoice": ["a", "b"],
+                   "f_people": [str(person.pk)], "f_person": str(person.pk), "f_choice": "b"}
+    html = str(form)
+    assert 'type="date"' in html and 'type="datetime-local"' in html and 'type="checkbox"' in html
+    assert "<textarea" in html and "<select" in html
+    assert not SpecForm({"f_person": "999999"}, specs=specs, people=[person]).is_valid()  # not a choice
