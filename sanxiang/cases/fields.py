@@ -86,7 +86,10 @@ def _date(value) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    parsed = parse_date(str(value).strip()) if isinstance(value, str) else None
+    try:
+        parsed = parse_date(str(value).strip()) if isinstance(value, str) else None
+    except ValueError:  # e.g. 2024-02-30: well formed, not a real day
+        raise ValueError("不是真实的日期") from None
     if parsed is None:
         raise ValueError("日期格式应为 YYYY-MM-DD")
     return parsed

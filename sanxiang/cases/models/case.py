@@ -127,8 +127,11 @@ class Case(models.Model):
                                    name="cases_case_confiscation_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["agency", "status", "-registered_at"], name="cases_agency_status"),
-            models.Index(fields=["department", "status", "-registered_at"], name="cases_department_status"),
+            # Lists page by (-registered_at, -id); every list index ends with that key (keyset paging).
+            models.Index(fields=["agency", "status", "-registered_at", "-id"], name="cases_agency_status"),
+            models.Index(fields=["department", "status", "-registered_at", "-id"], name="cases_department_status"),
+            models.Index(fields=["agency", "-registered_at", "-id"], name="cases_agency_registered"),
+            models.Index(fields=["-registered_at", "-id"], name="cases_registered"),
             models.Index(fields=["agency", "deadline_state", "deadline_on"], name="cases_agency_deadline"),
         ]
 
