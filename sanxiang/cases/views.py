@@ -10,6 +10,8 @@ right gets the 403 page, a case the user may not see does not exist (404).
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -206,7 +208,11 @@ def detail(request, pk: int):
     for document in documents:
         document.pdf_url = _url("cases:document-download", document.pk, "pdf") if document.pdf_id else None
         document.docx_url = _url("cases:document-download", document.pk, "docx")
-    upload_query = f"case_ref={case.number}&step_ref={case.current_step}"
+    party = case.primary_party
+    upload_query = urlencode({"case_ref": case.number, "step_ref": case.current_step,
+                              "activity": flow.step(case.current_step).av_activity if flow else "",
+                              **({"target_type": party.party_type, "target_id": party.id_number, "target_name": party.name}
+                                 if party is not None and len(party.id_number) <= 18 else {})})
     return render(request, "cases/detail.html", {
         "case": case, "flow": flow, "step_name": selectors.step_name(case, case.current_step),
         "parties": selectors.parties(case, full), "full_ids": full, "officers": selectors.officers(case),

@@ -467,3 +467,15 @@ def test_a_form_is_generated_for_every_field_kind(cast):
     assert 'type="date"' in html and 'type="datetime-local"' in html and 'type="checkbox"' in html
     assert "<textarea" in html and "<select" in html
     assert not SpecForm({"f_person": "999999"}, specs=specs, people=[person]).is_valid()  # not a choice
+
+
+@pytest.mark.req("REC-07")
+def test_the_upload_link_of_a_case_prefills_the_record_stores_form(client, cast):
+    case = register(cast)
+    client.force_login(cast.officer_a)
+    page = client.get(f"/cases/{case.pk}/")
+    upload_url = page.context["upload_url"]
+    form = client.get(upload_url).context["form"]
+    party = case.primary_party
+    assert form.initial["case_ref"] == case.number and form.initial["step_ref"] == case.current_step
+    assert form.initial["target_id"] == party.id_number and form.initial["target_type"] == party.party_type

@@ -29,6 +29,9 @@ PIECE = 1024 * 1024
 CHUNK_BYTES = 8 * 1024 * 1024
 
 
+PREFILL = ("case_ref", "step_ref", "activity", "target_type", "target_id", "target_name")
+
+
 class EvidenceForm(forms.Form):
     """Metadata of an upload; the ingest service does the checking (its errors come back per field)."""
 
@@ -103,7 +106,8 @@ def evidence_upload(request):
                     messages.success(request, _("已上传并登记：%(title)s") % {"title": record.title})
                     return redirect("records:evidence-detail", pk=record.pk)
     else:
-        form = EvidenceForm(user=request.user)
+        prefill = {key: request.GET[key][:64] for key in PREFILL if request.GET.get(key)}  # from the case page
+        form = EvidenceForm(user=request.user, initial=prefill)
     return render(request, "records/upload.html", {
         "form": form,
         "tus_endpoint": reverse("records-api-uploads"),
