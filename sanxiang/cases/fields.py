@@ -37,6 +37,7 @@ class Field:
     min_value: Decimal | None = None
     max_value: Decimal | None = None
     default: object = None
+    internal: bool = False  # filled by the system (e.g. the online application), never offered on a form
 
     def __post_init__(self):
         if self.kind not in TYPES:

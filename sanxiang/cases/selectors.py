@@ -382,8 +382,21 @@ def home_section(user) -> dict | None:
 SIDE_LABELS = {
     "clock": "期限", "days": "延长天数", "pause_kind": "不计入期限的情形", "text": "内容", "officers": "承办人员",
     "department": "承办机构", "parent": "关联案件", "parties": "当事人",
+    # Values the steps' checks compute and record with the step (not typed by the officer).
+    "amount_due": "应缴金额", "archive_due": "归档期限", "cap": "上限", "decided_on": "决定日期",
+    "decision_due": "决定期限", "decision_text": "决定内容", "delivered_on": "送达日期", "due_on": "期限",
+    "hearing_scope": "属于听证范围", "host": "主持人", "inspected_at": "检查时间", "item_rows": "财物清单",
+    "late": "超期", "late_label": "时限情况", "notice_on": "告知日期", "on_time": "按期完成",
+    "paid_in_full": "已全额缴纳", "paid_total": "已缴金额", "payment_due": "缴款期限", "penalty_text": "处罚内容",
+    "published_on": "公示日期", "request_due": "申请期限", "review_reasons": "须法制审核的情形",
+    "served_on": "视为送达日期", "start_date": "起始日期", "surcharge": "加处罚款", "surcharge_cap": "加处罚款上限",
+    "surcharge_due": "加处罚款数额", "told_on": "告知日期", "valid_from": "有效期起", "general_case": "转普通程序后的案件",
+    "penalty_case": "转入的处罚案件", "counts_for_statistics": "计入检查统计", "deemed_accepted": "视为受理",
+    "accepted_on": "受理日期", "is_minor": "未成年人",
 }
-HIDDEN_KEYS = {"title", "item_code", "source", "act_date", "flow", "occurred_at"}  # shown in the header already
+# Shown in the header already, or internal (a hash, ids).
+HIDDEN_KEYS = {"title", "item_code", "source", "act_date", "flow", "occurred_at", "tracking_code_hash",
+               "general_case_id"}
 
 
 @dataclass

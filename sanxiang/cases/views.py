@@ -77,7 +77,7 @@ def _may_register(user) -> None:
 def _start_fields(flow: flows.Flow):
     """The start step's fields the register page asks for (the case's officers and evidence are asked elsewhere)."""
     spec = steps.spec_for(flow.key, flow.start)
-    return tuple(f for f in spec.all_fields() if f.name != "officers" and f.kind != "evidence")
+    return tuple(f for f in spec.form_fields() if f.name != "officers" and f.kind != "evidence")
 
 
 def _map_register_errors(error: ValidationError, form, step_form, parties, filled: list[int], step_errors: dict):
@@ -212,7 +212,7 @@ def detail(request, pk: int):
     upload_query = urlencode({"case_ref": case.number, "step_ref": case.current_step,
                               "activity": flow.step(case.current_step).av_activity if flow else "",
                               **({"target_type": party.party_type, "target_id": party.id_number, "target_name": party.name}
-                                 if party is not None and len(party.id_number) <= 18 else {})})
+                                 if full and party is not None and len(party.id_number) <= 18 else {})})
     return render(request, "cases/detail.html", {
         "case": case, "flow": flow, "step_name": selectors.step_name(case, case.current_step),
         "parties": selectors.parties(case, full), "full_ids": full, "officers": selectors.officers(case),
@@ -252,7 +252,7 @@ def step(request, pk: int, target: str):
     if flow is None or not flow.has_step(target):
         raise Http404("流程中没有该环节")
     spec = steps.spec_for(case.flow_key, target)
-    specs = spec.all_fields()
+    specs = spec.form_fields()
     people = list(selectors.active_people(case.agency_id)) if any(f.kind in ("people", "person") for f in specs) else []
     evidence = selectors.evidence(user, case) if any(f.kind == "evidence" for f in specs) else []
     kwargs = {"specs": specs, "people": people, "evidence": evidence}

@@ -241,7 +241,7 @@ class NextActionSerializer(serializers.Serializer):
         from sanxiang.cases import steps
 
         spec = steps.spec_for(self.context["flow"], option.target)
-        return [field_definition(f) for f in spec.all_fields()]
+        return [field_definition(f) for f in spec.form_fields()]
 
 
 class DocumentSerializer(serializers.Serializer):

@@ -166,7 +166,7 @@ class StepFormView(RefusalsMixin, APIView):
         offered = any(t.target == target for t in flow.outgoing(case.current_step))
         return Response({
             "target": target, "name": step.name, "actor": step.actor_name, "help": spec.help, "offered": offered,
-            "fields": [s.field_definition(f) for f in spec.all_fields()],
+            "fields": [s.field_definition(f) for f in spec.form_fields()],
         })
 
 

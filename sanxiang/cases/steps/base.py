@@ -55,6 +55,10 @@ class StepSpec:
         extra = (OFFICERS_FIELD,) if self.officers_act and "officers" not in own else ()
         return self.fields + extra + common
 
+    def form_fields(self) -> tuple[Field, ...]:
+        """The fields a person fills in (staff forms, the API's form definitions): without internal ones."""
+        return tuple(f for f in self.all_fields() if not f.internal)
+
 
 SPECS: dict[tuple[str, str], StepSpec] = {}
 

@@ -111,7 +111,7 @@ APPLY_FIELDS = (
     Field("materials", "申请材料清单", "textarea", max_length=4000, help="每行一项材料"),
     Field("received_on", "收到申请材料日期", "date", required=False, help="默认为登记日期"),
     Field("channel", "申请方式", "choice", required=False, choices=CHANNELS, default="window"),
-    Field("tracking_code_hash", "查询码摘要", required=False, max_length=64, help="网上申请时由系统填写"),
+    Field("tracking_code_hash", "查询码摘要", required=False, max_length=64, help="网上申请时由系统填写", internal=True),
 )
 
 

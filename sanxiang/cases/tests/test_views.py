@@ -479,3 +479,17 @@ def test_the_upload_link_of_a_case_prefills_the_record_stores_form(client, cast)
     party = case.primary_party
     assert form.initial["case_ref"] == case.number and form.initial["step_ref"] == case.current_step
     assert form.initial["target_id"] == party.id_number and form.initial["target_type"] == party.party_type
+
+
+def test_the_timeline_labels_values_the_steps_compute_and_hides_internal_ones():
+    from sanxiang.cases.selectors import HIDDEN_KEYS, SIDE_LABELS
+
+    for key in ("notice_on", "served_on", "payment_due", "surcharge_due", "decision_text", "late", "review_reasons"):
+        assert SIDE_LABELS[key] and not SIDE_LABELS[key].isascii()
+    assert "tracking_code_hash" in HIDDEN_KEYS
+
+
+def test_internal_fields_are_not_offered_on_forms():
+    spec = steps.spec_for("license", "apply")
+    assert "tracking_code_hash" in {f.name for f in spec.all_fields()}
+    assert "tracking_code_hash" not in {f.name for f in spec.form_fields()}
