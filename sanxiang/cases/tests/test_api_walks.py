@@ -1,0 +1,108 @@
+"""Whole cases through the API only (issue 5: "through the API, for each kind"): register, then each step
+with the version the previous answer gave, the way a mobile client works."""
+
+import json
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from sanxiang.cases.testing import org_party
+
+BASE = "/api/v1/cases/"
+CHECKLIST = "证照是否齐全\n是否销售过期食品\n从业人员健康证明"
+
+
+class Walker:
+    def __init__(self, cast):
+        self.cast = cast
+        self.clients = {}
+
+    def client(self, user):
+        if user.pk not in self.clients:
+            client = APIClient()
+            client.force_login(user)
+            self.clients[user.pk] = client
+        return self.clients[user.pk]
+
+    def register(self, user, body):
+        response = self.client(user).post(BASE, data=json.dumps(body), content_type="application/json")
+        assert response.status_code == 201, response.content.decode()
+        self.case = response.json()
+        return self.case
+
+    def upload(self, user, title, content: bytes, name: str, step_ref: str) -> int:
+        """A file into the case through the record store's API (multipart), as a mobile client does."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = self.client(user).post("/api/v1/records/evidence/", {
+            "file": SimpleUploadedFile(name, content), "title": title, "case_ref": self.case["number"],
+            "step_ref": step_ref})
+        assert response.status_code == 201, response.content.decode()
+        return int(response["X-Evidence-Id"])
+
+    def step(self, user, target, data=None):
+        client = self.client(user)
+        case_id = self.case["id"]
+        version = client.get(f"{BASE}{case_id}/").json()["version"]
+        options = {o["target"] for o in client.get(f"{BASE}{case_id}/").json()["next_actions"]}
+        assert target in options, (target, options)
+        response = client.post(f"{BASE}{case_id}/steps/", data=json.dumps(
+            {"target": target, "version": version, "data": data or {}}), content_type="application/json")
+        assert response.status_code == 201, (target, response.content.decode())
+        self.case = client.get(f"{BASE}{case_id}/").json()
+        assert self.case["current_step"] == target
+        return self.case
+
+
+def registration(cast, flow, title, step):
+    return {"flow": flow, "department": cast.department_a1.pk, "title": title, "parties": [org_party()],
+            "officers": [cast.officer_a.person.pk, cast.officer_a2.person.pk], "step": step}
+
+
+@pytest.mark.req("SYS-06")
+def test_a_licence_through_the_api(cast):
+    walk = Walker(cast)
+    walk.register(cast.officer_a, registration(cast, "license", "食品经营许可申请",
+                                               {"item_name": "食品经营许可", "materials": "申请书\n营业执照复印件"}))
+    material = walk.upload(cast.officer_a, "申请书", b"%PDF-1.4\n%application\n", "apply.pdf", "apply")
+    walk.step(cast.officer_a, "accept", {"within_scope": True, "materials_complete": True, "evidence": [material]})
+    walk.step(cast.officer_a, "examine", {"opinion": "材料真实，符合条件", "conclusion": "met", "onsite": False,
+                                          "others_interest": False, "hearing_by_law": False})
+    walk.step(cast.leader, "grant", {"content": "准予食品经营许可", "basis": "《食品安全法》第三十五条"})
+    walk.step(cast.officer_a, "deliver", {"method": "direct", "certificate_number": "JY13504210000009",
+                                          "valid_until": "2031-12-31"})
+    case = walk.step(cast.officer_a, "publish", {"channel": "portal"})
+    assert case["status"] == "closed"
+
+
+@pytest.mark.req("SYS-01")
+def test_an_inspection_through_the_api(cast):
+    walk = Walker(cast)
+    walk.register(cast.officer_a, registration(cast, "inspection", "投诉举报核查", {
+        "inspection_item": "SJ-001 食品经营者检查", "basis": "《食品安全法》第一百一十条", "checklist": CHECKLIST,
+        "reason": "投诉举报"}))
+    walk.step(cast.officer_a, "inspect", {"results": "符合\n符合\n不涉及", "findings": "未发现问题。", "place": "城关镇1号"})
+    walk.step(cast.officer_a, "result", {"result": "no_problem", "result_text": "未发现问题"})
+    case = walk.step(cast.officer_a, "publish", {"channel": "portal"})
+    assert case["status"] == "closed"
+
+
+@pytest.mark.req("SYS-01")
+@pytest.mark.parametrize("flow", ["levy", "requisition", "confirmation", "adjudication", "payment", "reward", "other"])
+def test_the_simple_decision_flows_through_the_api(cast, flow):
+    walk = Walker(cast)
+    walk.register(cast.officer_a, registration(cast, flow, "依申请作出决定", {}))
+    sample = {"text": "决定内容", "textarea": "决定内容", "decimal": "100", "date": timezone.localdate().isoformat(),
+              "bool": True}
+
+    def fill(step):  # every field the step's form definition (GET …/steps/<target>/form/) offers
+        form = walk.client(cast.leader).get(f"{BASE}{walk.case['id']}/steps/{step}/form/").json()["fields"]
+        return {f["name"]: (f["choices"][0]["value"] if f.get("choices") else sample[f["kind"]])
+                for f in form if (f["kind"] in sample or f.get("choices")) and f["name"] not in ("occurred_at", "note")}
+
+    decide = fill("decide")
+    walk.step(cast.leader, "decide", decide)
+    deliver = fill("deliver")
+    case = walk.step(cast.officer_a, "deliver", deliver)
+    assert case["status"] == "closed"
