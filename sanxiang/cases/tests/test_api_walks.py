@@ -106,3 +106,46 @@ def test_the_simple_decision_flows_through_the_api(cast, flow):
     deliver = fill("deliver")
     case = walk.step(cast.officer_a, "deliver", deliver)
     assert case["status"] == "closed"
+
+
+@pytest.mark.req("LAW-04")
+@pytest.mark.req("REC-08")
+def test_a_general_procedure_penalty_from_registration_to_archive_through_the_api(cast):
+    import datetime
+
+    from sanxiang.cases.testing import penalty_data, penalty_moment
+
+    start = timezone.localdate() - datetime.timedelta(days=40)
+
+    def on(days, hour=10):
+        return penalty_moment(start + datetime.timedelta(days=days), hour)
+
+    walk = Walker(cast)
+    walk.register(cast.officer_a, {**registration(cast, "penalty", "销售超过保质期的食品", {
+        "source_description": "投诉举报", "discovered_on": start.isoformat(), "occurred_at": on(0, 9)}),
+        "act_date": (start - datetime.timedelta(days=3)).isoformat()})
+    walk.step(cast.leader, "file", {**penalty_data(cast, "file"), "occurred_at": on(0, 11)})
+    walk.step(cast.officer_a, "investigate", {**penalty_data(cast, "investigate"), "occurred_at": on(1)})
+    walk.step(cast.officer_a, "conclude", {**penalty_data(cast, "conclude", penalty_kinds=["fine"], fine_amount="3000"),
+                                           "occurred_at": on(2)})
+    walk.step(cast.officer_a, "prior_notice", {**penalty_data(cast, "prior_notice", proposed_penalty="罚款3000元"),
+                                               "occurred_at": on(3)})
+    walk.step(cast.officer_a, "statement", {"waived": True, "waiver": "本人放弃陈述、申辩", "occurred_at": on(3, 15)})
+    walk.step(cast.leader, "decide", {"decision": "penalty", "opinion": "同意给予处罚", "occurred_at": on(4)})
+    case = walk.step(cast.leader, "penalty_decision", {
+        "penalty_kinds": ["fine"], "fine_amount": "3000", "facts": "销售超过保质期的食品",
+        "evidence_reasoning": "现场检查笔录、照片相互印证", "basis_reasoning": "违反《食品安全法》第三十四条第（十）项",
+        "discretion_reasoning": "初次违法，按一般情节裁量", "legal_basis": "《食品安全法》第一百二十四条第一款",
+        "payment_manner": "到指定银行缴纳", "sealed": True, "occurred_at": on(5)})
+    assert [d["code"] for d in case["documents"]] == ["CFJDS"]
+    walk.step(cast.officer_a, "deliver", {"method": "direct", "receiver_name": "林法人", "signed_at": on(5, 15),
+                                          "occurred_at": on(5, 15)})
+    walk.step(cast.officer_a, "execute", {"paid_amount": "3000", "paid_on": (start + datetime.timedelta(days=10)).isoformat(),
+                                          "receipt_no": "NO-7", "occurred_at": on(10)})
+    walk.step(cast.leader, "close", {"summary": "罚款已缴清", "occurred_at": on(11)})
+    case = walk.step(cast.officer_a2, "archive", {"pages": 30, "occurred_at": on(12)})
+    assert case["status"] == "archived"
+    timeline = walk.client(cast.officer_a).get(f"{BASE}{case['id']}/timeline/").json()
+    assert [r["step"] for r in timeline if r["action"] in ("register", "transition")] == [
+        "register", "file", "investigate", "conclude", "prior_notice", "statement", "decide", "penalty_decision",
+        "deliver", "execute", "close", "archive"]
