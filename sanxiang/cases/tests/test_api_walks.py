@@ -149,3 +149,46 @@ def test_a_general_procedure_penalty_from_registration_to_archive_through_the_ap
     assert [r["step"] for r in timeline if r["action"] in ("register", "transition")] == [
         "register", "file", "investigate", "conclude", "prior_notice", "statement", "decide", "penalty_decision",
         "deliver", "execute", "close", "archive"]
+
+
+@pytest.mark.req("LAW-09")
+@pytest.mark.req("REC-03")
+def test_a_seizure_with_its_body_camera_video_through_the_api(cast):
+    import datetime
+    import random
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    base = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) - datetime.timedelta(days=20)
+
+    def at(minutes=0, days=0):
+        return (base + datetime.timedelta(days=days, minutes=minutes)).isoformat()
+
+    walk = Walker(cast)
+    walk.register(cast.officer_a, registration(cast, "coercion_measure", "扣押过期食品", {
+        "measure_kind": "seize", "items": "过期预包装食品一批", "legal_basis": "《食品安全法》第一百一十条第（四）项",
+        "reasons": "涉嫌经营超过保质期的食品", "emergency": False, "occurred_at": at(0)}))
+    walk.step(cast.leader, "approve", {"opinion": "approved", "occurred_at": at(30)})
+    mp4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + random.Random(3).randbytes(3000)
+    response = walk.client(cast.officer_a).post("/api/v1/records/evidence/", {   # the collection station's upload
+        "file": SimpleUploadedFile("seizure.mp4", mp4), "title": "查封扣押执法记录仪视频", "kind": "video",
+        "case_ref": walk.case["number"], "step_ref": "present", "activity": "seizure",
+        "officers": f"{cast.officer_a.person.pk},{cast.officer_a2.person.pk}",
+        "captured_from": at(55), "captured_to": at(100)})
+    assert response.status_code == 201, response.content.decode()
+    video = int(response["X-Evidence-Id"])
+    onsite = [
+        ("present", 60, {"place": "城关镇某某超市仓库", "credentials_shown": True}),
+        ("notify_party", 65, {"party_present": True, "notice_method": "电话通知"}),
+        ("inform", 70, {"content": "告知扣押的理由和依据", "rights_informed": True}),
+        ("hear", 75, {"statement": "当事人称食品尚未销售"}),
+        ("record", 80, {"content": "现场扣押过期食品", "party_signature": "signed", "officers_signed": True}),
+        ("inventory", 85, {"rows": "某品牌饼干｜20箱｜外包装完好", "copies": 2, "copy_to_party": True}),
+        ("decision", 90, {"days": 30, "custodian": "县市场监管局", "place": "县局涉案物品仓库", "delivery": "party"}),
+    ]
+    for target, minutes, data in onsite:
+        walk.step(cast.officer_a, target, {**data, "occurred_at": at(minutes), "evidence": [video]})
+    walk.step(cast.officer_a, "custody", {"occurred_at": at(120)})
+    case = walk.step(cast.leader, "release", {"ground": "no_violation", "return_note": "当场退还全部食品",
+                                              "occurred_at": at(days=10)})
+    assert case["status"] == "closed"
