@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
 
 from sanxiang.catalog import flows
 from sanxiang.records.models.files import PartyType
@@ -94,8 +95,8 @@ class StepForm(SpecForm):
     """The input of one step (办理环节): the step's fields and the case version the page was read at."""
 
     case_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0,
-                                      error_messages={"required": "缺少案件版本号，请刷新页面后重试",
-                                                      "invalid": "案件版本号无效，请刷新页面后重试"})
+                                      error_messages={"required": _("缺少案件版本号，请刷新页面后重试"),
+                                                      "invalid": _("案件版本号无效，请刷新页面后重试")})
 
     def clean_case_version(self):
         return self.cleaned_data["case_version"]
@@ -104,21 +105,21 @@ class StepForm(SpecForm):
 class RegisterForm(forms.Form):
     """登记案件: the case itself (the parties and the start step's fields are separate forms on the same page)."""
 
-    department = forms.ChoiceField(label="承办机构", choices=EMPTY, required=False)
-    title = forms.CharField(label="案由", required=False, help_text="例如：销售超过保质期的食品",
+    department = forms.ChoiceField(label=_("承办机构"), choices=EMPTY, required=False)
+    title = forms.CharField(label=_("案由"), required=False, help_text=_("例如：销售超过保质期的食品"),
                             widget=forms.TextInput(attrs={"maxlength": 200}))
-    item_code = forms.ChoiceField(label="执法事项", choices=EMPTY, required=False,
-                                  help_text="本执法主体权责清单中现行有效的事项")
-    source = forms.ChoiceField(label="案件来源", choices=Case.Source.choices, required=False)
-    act_date = forms.CharField(label="违法行为发生（终了）日期", required=False,
+    item_code = forms.ChoiceField(label=_("执法事项"), choices=EMPTY, required=False,
+                                  help_text=_("本执法主体权责清单中现行有效的事项"))
+    source = forms.ChoiceField(label=_("案件来源"), choices=Case.Source.choices, required=False)
+    act_date = forms.CharField(label=_("违法行为发生（终了）日期"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text="用于判断追责时效（《行政处罚法》第三十六条）")
-    harms_life_health_finance = forms.BooleanField(label="涉及公民生命健康安全、金融安全且有危害后果", required=False)
-    lead = forms.ChoiceField(label="主办人", choices=EMPTY, required=False)
-    assistants = forms.MultipleChoiceField(label="协办人员", choices=[], required=False,
+                               help_text=_("用于判断追责时效（《行政处罚法》第三十六条）"))
+    harms_life_health_finance = forms.BooleanField(label=_("涉及公民生命健康安全、金融安全且有危害后果"), required=False)
+    lead = forms.ChoiceField(label=_("主办人"), choices=EMPTY, required=False)
+    assistants = forms.MultipleChoiceField(label=_("协办人员"), choices=[], required=False,
                                            widget=forms.CheckboxSelectMultiple,
-                                           help_text="行政处罚、行政强制案件的执法人员不得少于两人（LAW-01）")
-    confidentiality = forms.ChoiceField(label="保密情形", choices=Case.Confidentiality.choices, required=False)
+                                           help_text=_("行政处罚、行政强制案件的执法人员不得少于两人（LAW-01）"))
+    confidentiality = forms.ChoiceField(label=_("保密情形"), choices=Case.Confidentiality.choices, required=False)
     parent = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, departments=(), items=(), people=(), **kwargs):
@@ -144,15 +145,15 @@ class RegisterForm(forms.Form):
 class PartyForm(forms.Form):
     """A party (当事人) of the new case."""
 
-    party_type = forms.ChoiceField(label="当事人类型", choices=PartyType.choices, required=False)
-    name = forms.CharField(label="名称／姓名", required=False)
-    id_type = forms.ChoiceField(label="证件类型", choices=EMPTY + list(Party.IdType.choices), required=False,
-                                help_text="单位须为统一社会信用代码；不选则按当事人类型")
-    id_number = forms.CharField(label="证件号码", required=False)
-    legal_representative = forms.CharField(label="法定代表人（负责人、经营者）", required=False)
-    representative_id_number = forms.CharField(label="法定代表人身份证号码", required=False)
-    address = forms.CharField(label="住所（地址）", required=False)
-    phone = forms.CharField(label="联系电话", required=False)
+    party_type = forms.ChoiceField(label=_("当事人类型"), choices=PartyType.choices, required=False)
+    name = forms.CharField(label=_("名称／姓名"), required=False)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=EMPTY + list(Party.IdType.choices), required=False,
+                                help_text=_("单位须为统一社会信用代码；不选则按当事人类型"))
+    id_number = forms.CharField(label=_("证件号码"), required=False)
+    legal_representative = forms.CharField(label=_("法定代表人（负责人、经营者）"), required=False)
+    representative_id_number = forms.CharField(label=_("法定代表人身份证号码"), required=False)
+    address = forms.CharField(label=_("住所（地址）"), required=False)
+    phone = forms.CharField(label=_("联系电话"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,34 +184,34 @@ def flow_choices() -> list[tuple[str, list[flows.Flow]]]:
 
 class SideForm(forms.Form):
     case_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0,
-                                      error_messages={"required": "缺少案件版本号，请刷新页面后重试",
-                                                      "invalid": "案件版本号无效，请刷新页面后重试"})
-    reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+                                      error_messages={"required": _("缺少案件版本号，请刷新页面后重试"),
+                                                      "invalid": _("案件版本号无效，请刷新页面后重试")})
+    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def raw(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "case_version" and v not in (None, "", [])}
 
 
 class ExtendForm(SideForm):
-    clock = forms.ChoiceField(label="期限", choices=EMPTY, required=False)
-    days = forms.CharField(label="延长天数", required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    clock = forms.ChoiceField(label=_("期限"), choices=EMPTY, required=False)
+    days = forms.CharField(label=_("延长天数"), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     field_order = ["clock", "days", "reason"]
 
 
 class PauseForm(SideForm):
-    clock = forms.ChoiceField(label="期限", choices=EMPTY, required=False)
-    pause_kind = forms.ChoiceField(label="不计入期限的情形", choices=EMPTY + list(PAUSE_KINDS), required=False)
+    clock = forms.ChoiceField(label=_("期限"), choices=EMPTY, required=False)
+    pause_kind = forms.ChoiceField(label=_("不计入期限的情形"), choices=EMPTY + list(PAUSE_KINDS), required=False)
     field_order = ["clock", "pause_kind", "reason"]
 
 
 class ResumeForm(SideForm):
-    clock = forms.ChoiceField(label="期限", choices=EMPTY, required=False)
+    clock = forms.ChoiceField(label=_("期限"), choices=EMPTY, required=False)
     field_order = ["clock", "reason"]
 
 
 class NoteForm(SideForm):
-    text = forms.CharField(label="记录内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    evidence = forms.MultipleChoiceField(label="关联的证据", choices=[], required=False,
+    text = forms.CharField(label=_("记录内容"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    evidence = forms.MultipleChoiceField(label=_("关联的证据"), choices=[], required=False,
                                          widget=forms.CheckboxSelectMultiple)
     field_order = ["text", "evidence"]
 
@@ -220,15 +221,15 @@ class NoteForm(SideForm):
 
 
 class CorrectForm(SideForm):
-    text = forms.CharField(label="更正内容", required=False, widget=forms.Textarea(attrs={"rows": 5}),
-                           help_text="写明原记录哪里有误、正确的内容是什么；原记录保持不变")
+    text = forms.CharField(label=_("更正内容"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("写明原记录哪里有误、正确的内容是什么；原记录保持不变"))
     field_order = ["text", "reason"]
 
 
 class OfficersForm(SideForm):
-    lead = forms.ChoiceField(label="主办人", choices=EMPTY, required=False)
-    assistants = forms.MultipleChoiceField(label="协办人员", choices=[], required=False,
-                                           widget=forms.CheckboxSelectMultiple, help_text="调整后不得少于两人（LAW-01）")
+    lead = forms.ChoiceField(label=_("主办人"), choices=EMPTY, required=False)
+    assistants = forms.MultipleChoiceField(label=_("协办人员"), choices=[], required=False,
+                                           widget=forms.CheckboxSelectMultiple, help_text=_("调整后不得少于两人（LAW-01）"))
     field_order = ["lead", "assistants", "reason"]
 
     def raw(self) -> dict:

@@ -19,6 +19,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sanxiang.catalog import flows
 from sanxiang.catalog import selectors as catalog_selectors
@@ -89,7 +91,7 @@ def _map_register_errors(error: ValidationError, form, step_form, parties, fille
     for name, errors in error.error_dict.items():
         texts = [m for e in errors for m in e.messages]
         if name.startswith("parties.") and name.count(".") == 2:
-            _, index, field = name.split(".")
+            _prefix, index, field = name.split(".")
             target = parties.forms[filled[int(index)]] if index.isdigit() and int(index) < len(filled) else None
             if target is not None:
                 target.add_error(field if field in target.fields else None, texts)
@@ -161,7 +163,7 @@ def register(request):
                 if party_errors and not any(k.startswith("parties") for k in error.message_dict):
                     _map_register_errors(party_errors, form, step_form, parties, filled, {})
             else:
-                messages.success(request, f"已登记案件 {case.number}")
+                messages.success(request, _("已登记案件 %(number)s") % {"number": case.number})
                 return redirect("cases:detail", pk=case.pk)
     else:
         initial = {"parent": parent_case.pk if parent_case else ""}
@@ -238,7 +240,7 @@ def _changeable_case(user, pk: int):
 
 
 def _conflict_message(error: Conflict) -> str:
-    return str(error) or "案件已被他人办理，请刷新"
+    return str(error) or _("案件已被他人办理，请刷新")
 
 
 # --- a step ---------------------------------------------------------------------------------------
@@ -269,7 +271,7 @@ def step(request, pk: int, target: str):
             except Conflict as error:
                 conflict = _conflict_message(error)
             else:
-                messages.success(request, f"已办理：{flow.step(target).name}")
+                messages.success(request, _("已办理：%(step)s") % {"step": flow.step(target).name})
                 return redirect("cases:detail", pk=case.pk)
     else:
         form = forms.StepForm(initial={"case_version": case.version}, **kwargs)
@@ -289,11 +291,18 @@ def step(request, pk: int, target: str):
 # --- side actions ---------------------------------------------------------------------------------
 
 SIDE_ACTIONS = {
-    "extend": ("延长期限", forms.ExtendForm, services.extend_clock, True),
-    "pause": ("期限中止", forms.PauseForm, services.pause_clock, True),
-    "resume": ("恢复计时", forms.ResumeForm, services.resume_clock, True),
-    "note": ("补充记录", forms.NoteForm, services.add_note, False),
-    "officers": ("调整承办人员", forms.OfficersForm, services.change_officers, False),
+    "extend": (gettext_lazy("延长期限"), forms.ExtendForm, services.extend_clock, True),
+    "pause": (gettext_lazy("期限中止"), forms.PauseForm, services.pause_clock, True),
+    "resume": (gettext_lazy("恢复计时"), forms.ResumeForm, services.resume_clock, True),
+    "note": (gettext_lazy("补充记录"), forms.NoteForm, services.add_note, False),
+    "officers": (gettext_lazy("调整承办人员"), forms.OfficersForm, services.change_officers, False),
+}
+SIDE_DONE = {  # the message after a side action: 已 + its title
+    "extend": gettext_lazy("已延长期限"),
+    "pause": gettext_lazy("已期限中止"),
+    "resume": gettext_lazy("已恢复计时"),
+    "note": gettext_lazy("已补充记录"),
+    "officers": gettext_lazy("已调整承办人员"),
 }
 
 
@@ -306,7 +315,8 @@ def _clock_choices(case, action: str):
         chosen = [d for d in deadlines if d.is_open]
     else:
         chosen = [d for d in deadlines if d.state == clocks.PAUSED]
-    return [(d.key, f"{d.label}（{d.due:%Y-%m-%d}到期，{d.state_label}）") for d in chosen]
+    return [(d.key, _("%(label)s（%(due)s到期，%(state)s）") % {
+        "label": d.label, "due": f"{d.due:%Y-%m-%d}", "state": d.state_label}) for d in chosen]
 
 
 def _run_side(request, case, form, call):
@@ -353,7 +363,7 @@ def side_action(request, pk: int, action: str):
         done, rule_error, conflict = _run_side(
             request, case, form, lambda raw, version: service(user, case.pk, raw, version=version))
         if done:
-            messages.success(request, f"已{title}")
+            messages.success(request, str(SIDE_DONE[action]))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/side_action.html", {
         "case": case, "title": title, "form": form, "rule_error": rule_error, "conflict": conflict, "action": action,
@@ -377,11 +387,11 @@ def correct(request, pk: int, record_pk: int):
             request, case, form, lambda raw, version: services.correct_record(user, case.pk, record.pk, raw,
                                                                               version=version))
         if done:
-            messages.success(request, f"已更正第{record.index + 1}条记录")
+            messages.success(request, _("已更正第%(n)s条记录") % {"n": record.index + 1})
             return redirect("cases:detail", pk=case.pk)
     entry = selectors.timeline(case, [record], full=selectors.handles(user, case), evidence_urls={})[0]
     return render(request, "cases/side_action.html", {
-        "case": case, "title": f"更正第{record.index + 1}条记录", "form": form, "rule_error": rule_error,
+        "case": case, "title": _("更正第%(n)s条记录") % {"n": record.index + 1}, "form": form, "rule_error": rule_error,
         "conflict": conflict, "action": "correct", "entry": entry,
         "step_name": selectors.step_name(case, case.current_step), "now": timezone.now(),
     })

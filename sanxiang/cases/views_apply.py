@@ -11,6 +11,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from sanxiang.records.models.files import PartyType
@@ -20,7 +23,7 @@ from .models import Party
 
 RATE_DEFAULT = (5, 3600)  # applications per address per hour
 TRACK_RATE_DEFAULT = (30, 3600)  # progress look-ups per address per hour
-CONTROL = "含有不可见的控制字符，请删除后重新输入。"
+CONTROL = gettext_lazy("含有不可见的控制字符，请删除后重新输入。")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,44 +41,50 @@ class MultipleFileField(forms.FileField):
 class ApplicationForm(forms.Form):
     """The online application (网上申请). ``website`` is a honeypot people never see."""
 
-    item = forms.ChoiceField(label="申请事项", choices=(), error_messages={
-        "required": "请选择申请事项。", "invalid_choice": "请选择列出的申请事项。"})
-    party_type = forms.ChoiceField(label="申请人类型", choices=PartyType.choices,
-                                   error_messages={"required": "请选择申请人类型。", "invalid_choice": "请选择申请人类型。"})
-    name = forms.CharField(label="申请人名称／姓名", max_length=200, error_messages={"required": "请填写申请人名称或姓名。"})
-    id_type = forms.ChoiceField(label="证件类型", choices=Party.IdType.choices, required=False)
-    id_number = forms.CharField(label="证件号码", max_length=40, error_messages={"required": "请填写证件号码。"},
-                                help_text="自然人填写身份证号码，单位填写统一社会信用代码")
-    legal_representative = forms.CharField(label="法定代表人（负责人、经营者）", max_length=50, required=False)
-    address = forms.CharField(label="住所（地址）", max_length=200, required=False)
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
-    request = forms.CharField(label="申请内容", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text="简要说明申请的内容（选填）")
-    files = MultipleFileField(label="申请材料", required=False,
-                              help_text=f"PDF、JPEG、PNG 或 DOCX 文件，最多{applications.MAX_FILES}个，"
-                                        f"每个不超过{applications.MAX_FILE_BYTES // (1024 * 1024)}MB")
-    website = forms.CharField(label="请勿填写此项", required=False)
+    item = forms.ChoiceField(label=gettext_lazy("申请事项"), choices=(), error_messages={
+        "required": gettext_lazy("请选择申请事项。"), "invalid_choice": gettext_lazy("请选择列出的申请事项。")})
+    party_type = forms.ChoiceField(label=gettext_lazy("申请人类型"), choices=PartyType.choices,
+                                   error_messages={"required": gettext_lazy("请选择申请人类型。"),
+                                                   "invalid_choice": gettext_lazy("请选择申请人类型。")})
+    name = forms.CharField(label=gettext_lazy("申请人名称／姓名"), max_length=200,
+                           error_messages={"required": gettext_lazy("请填写申请人名称或姓名。")})
+    id_type = forms.ChoiceField(label=gettext_lazy("证件类型"), choices=Party.IdType.choices, required=False)
+    id_number = forms.CharField(label=gettext_lazy("证件号码"), max_length=40,
+                                error_messages={"required": gettext_lazy("请填写证件号码。")},
+                                help_text=gettext_lazy("自然人填写身份证号码，单位填写统一社会信用代码"))
+    legal_representative = forms.CharField(label=gettext_lazy("法定代表人（负责人、经营者）"), max_length=50, required=False)
+    address = forms.CharField(label=gettext_lazy("住所（地址）"), max_length=200, required=False)
+    phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=30, required=False)
+    request = forms.CharField(label=gettext_lazy("申请内容"), max_length=4000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}), help_text=gettext_lazy("简要说明申请的内容（选填）"))
+    files = MultipleFileField(label=gettext_lazy("申请材料"), required=False,
+                              help_text=format_lazy(gettext_lazy("PDF、JPEG、PNG 或 DOCX 文件，最多{files}个，每个不超过{mb}MB"),
+                                                    files=applications.MAX_FILES,
+                                                    mb=applications.MAX_FILE_BYTES // (1024 * 1024)))
+    website = forms.CharField(label=gettext_lazy("请勿填写此项"), required=False)
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "请选择"), *((v.entry.code, f"{v.entry.code} {v.title}") for v in items)]
+        self.fields["item"].choices = [("", _("请选择")), *((v.entry.code, f"{v.entry.code} {v.title}") for v in items)]
         for field in self.fields.values():
             field.error_messages.setdefault("null_characters_not_allowed", CONTROL)
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
-            raise forms.ValidationError("提交未被接受，请勿填写隐藏的“请勿填写此项”一栏。")
+            raise forms.ValidationError(_("提交未被接受，请勿填写隐藏的“请勿填写此项”一栏。"))
         return ""
 
 
 class TrackForm(forms.Form):
-    number = forms.CharField(label="申请编号（案件编号）", max_length=64, error_messages={"required": "请填写申请编号。"})
-    code = forms.CharField(label="查询码", max_length=40, error_messages={"required": "请填写查询码。"})
-    website = forms.CharField(label="请勿填写此项", required=False)
+    number = forms.CharField(label=gettext_lazy("申请编号（案件编号）"), max_length=64,
+                             error_messages={"required": gettext_lazy("请填写申请编号。")})
+    code = forms.CharField(label=gettext_lazy("查询码"), max_length=40,
+                           error_messages={"required": gettext_lazy("请填写查询码。")})
+    website = forms.CharField(label=gettext_lazy("请勿填写此项"), required=False)
 
     def clean_website(self):
         if self.cleaned_data.get("website"):
-            raise forms.ValidationError("提交未被接受。")
+            raise forms.ValidationError(_("提交未被接受。"))
         return ""
 
 
@@ -123,7 +132,7 @@ def apply(request):
     if _rate_limited(request, "LICENSE_APPLY_RATE", RATE_DEFAULT):
         form.is_valid()
         return render(request, "cases/apply/form.html", {"agency": agency, "form": form,
-                                                         "refused": "提交过于频繁，请稍后再试。"}, status=429)
+                                                         "refused": _("提交过于频繁，请稍后再试。")}, status=429)
     if form.is_valid():
         data = form.cleaned_data
         party = {k: data[k] for k in ("party_type", "name", "id_type", "id_number", "legal_representative", "address",
@@ -146,7 +155,7 @@ def track(request):
     form = TrackForm(request.POST)
     if _rate_limited(request, "LICENSE_TRACK_RATE", TRACK_RATE_DEFAULT):
         form.is_valid()
-        return render(request, "cases/apply/track.html", {"form": form, "refused": "查询过于频繁，请稍后再试。"},
+        return render(request, "cases/apply/track.html", {"form": form, "refused": _("查询过于频繁，请稍后再试。")},
                       status=429)
     if form.is_valid():
         try:

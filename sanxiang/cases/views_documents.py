@@ -26,6 +26,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpl
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from sanxiang.catalog import documents as catalog
@@ -63,38 +65,40 @@ class IssueForm(forms.Form):
                 label=label, required=False, max_length=service.EXTRA_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 2}), help_text=name)
         if document.seal:
-            self.fields["sealed"] = forms.BooleanField(label="加盖行政机关印章", required=False)
+            self.fields["sealed"] = forms.BooleanField(label=_("加盖行政机关印章"), required=False)
 
     def extra(self) -> dict:
-        return {name: self.cleaned_data.get(field_name(name), "") for name, _ in self.placeholders
+        return {name: self.cleaned_data.get(field_name(name), "") for name, _label in self.placeholders
                 if self.cleaned_data.get(field_name(name))}
 
 
 class PurposeForm(forms.Form):
-    purpose = forms.CharField(label="调阅事由", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="下载将记入调阅记录（谁、何时、为何）")
+    purpose = forms.CharField(label=gettext_lazy("调阅事由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=gettext_lazy("下载将记入调阅记录（谁、何时、为何）"))
 
 
 class TemplateForm(forms.Form):
-    code = forms.ChoiceField(label="文书", choices=())
-    file = forms.FileField(label="模板文件（DOCX）", help_text="不超过 5 MB；填写项写作 {{ party_name }} 等")
-    note = forms.CharField(label="修订说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    code = forms.ChoiceField(label=gettext_lazy("文书"), choices=())
+    file = forms.FileField(label=gettext_lazy("模板文件（DOCX）"),
+                           help_text=gettext_lazy("不超过 5 MB；填写项写作 {{ party_name }} 等"))
+    note = forms.CharField(label=gettext_lazy("修订说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=2000)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = [(d.code, f"{d.name}（{d.code}）") for d in catalog.DOCUMENTS.values()]
         if actor_of(user).is_superuser:
             self.fields["agency"] = forms.ModelChoiceField(
-                label="适用的执法主体", queryset=Agency.objects.order_by("name"), required=False,
-                empty_label="系统通用（所有执法主体）")
+                label=_("适用的执法主体"), queryset=Agency.objects.order_by("name"), required=False,
+                empty_label=_("系统通用（所有执法主体）"))
             self.fields["holder"] = forms.ModelChoiceField(
-                label="保存模板记录的执法主体", queryset=Agency.objects.order_by("name"), required=False,
-                help_text="系统通用模板且本账号未关联执法主体时必选")
+                label=_("保存模板记录的执法主体"), queryset=Agency.objects.order_by("name"), required=False,
+                help_text=_("系统通用模板且本账号未关联执法主体时必选"))
 
 
 class VerifyForm(forms.Form):
-    sha256 = forms.CharField(label="SHA-256 摘要", required=False, max_length=100,
-                             help_text="粘贴文件的 SHA-256 摘要（64位十六进制），或上传文件由本页计算")
+    sha256 = forms.CharField(label=gettext_lazy("SHA-256 摘要"), required=False, max_length=100,
+                             help_text=gettext_lazy("粘贴文件的 SHA-256 摘要（64位十六进制），或上传文件由本页计算"))
 
 
 # --- The public verification page ------------------------------------------------------------------------
@@ -137,7 +141,7 @@ class DigestUploadHandler(FileUploadHandler):
 
 
 def _too_large() -> str:
-    return f"文件超过 {VERIFY_MAX_BYTES // (1024 * 1024) or 1} MB，无法在线核验；请粘贴文件的 SHA-256 摘要"
+    return _("文件超过 %(mb)s MB，无法在线核验；请粘贴文件的 SHA-256 摘要") % {"mb": VERIFY_MAX_BYTES // (1024 * 1024) or 1}
 
 
 def _verify_document(token: str) -> IssuedDocument:
@@ -176,9 +180,9 @@ def _verify_post(request, document: IssuedDocument, handler):
     else:
         pasted = (form.cleaned_data.get("sha256") or "").strip()
         if not pasted:
-            return _verify_page(request, document, form, error="请上传文件或粘贴 SHA-256 摘要")
+            return _verify_page(request, document, form, error=_("请上传文件或粘贴 SHA-256 摘要"))
         if not SHA256_RE.match(pasted):
-            return _verify_page(request, document, form, error="SHA-256 摘要应为64位十六进制字符")
+            return _verify_page(request, document, form, error=_("SHA-256 摘要应为64位十六进制字符"))
         digest, source = pasted.lower(), "digest"
     if digest == document.sha256:
         match = "docx"
@@ -245,7 +249,8 @@ def document_issue(request, case_pk: int, code: str):
         except Conflict as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"已出具{issued.title}{(' ' + issued.number) if issued.number else ''}")
+            title = f"{issued.title} {issued.number}" if issued.number else issued.title
+            messages.success(request, _("已出具%(title)s") % {"title": title})
             return redirect("cases:document-list", case_pk=case.pk)
     return render(request, "cases/documents/issue.html", {
         "case": case, "document": document, "form": form, "corrects": corrects,
@@ -283,7 +288,7 @@ def document_download(request, pk: int, fmt: str):
     if evidence is None:
         raise Http404
     return _purpose_download(request, evidence, back=reverse("cases:document-list", args=[issued.case_id]),
-                             title=f"下载{issued} {fmt.upper()}")
+                             title=_("下载%(document)s") % {"document": f"{issued} {fmt.upper()}"})
 
 
 # --- Staff: templates --------------------------------------------------------------------------------------
@@ -314,7 +319,7 @@ def template_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > service.TEMPLATE_MAX_BYTES:
-            form.add_error("file", "模板文件不能超过 5 MB")
+            form.add_error("file", _("模板文件不能超过 5 MB"))
         else:
             data = upload.read(service.TEMPLATE_MAX_BYTES + 1)
             actor = actor_of(request.user)
@@ -331,7 +336,7 @@ def template_upload(request):
             except Conflict as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"已上传{version.code}模板第{version.number}版")
+                messages.success(request, _("已上传%(code)s模板第%(n)s版") % {"code": version.code, "n": version.number})
                 return redirect("cases:template-list")
     return render(request, "cases/documents/template_upload.html", {"form": form})
 
@@ -342,7 +347,7 @@ def template_download(request, pk: int):
     if version is None:
         raise Http404
     return _purpose_download(request, version.docx, back=reverse("cases:template-list"),
-                             title=f"下载文书模板 {version.code} 第{version.number}版")
+                             title=_("下载文书模板 %(code)s 第%(n)s版") % {"code": version.code, "n": version.number})
 
 
 urlpatterns = [
