@@ -183,7 +183,7 @@ def _anchor(queryset: QuerySet, pk: str | None):
 
 
 def page_of(queryset: QuerySet, *, after: str | None = None, before: str | None = None,
-            today: datetime.date | None = None, size: int = PAGE_SIZE) -> ListPage:
+            today: datetime.date | None = None, size: int = PAGE_SIZE, count_first_page: bool = False) -> ListPage:
     """One page by keyset (``after``/``before`` a case's pk on the list); the count is capped at :data:`COUNT_CAP`."""
     today = today or timezone.localdate()
     base = queryset
@@ -209,10 +209,10 @@ def page_of(queryset: QuerySet, *, after: str | None = None, before: str | None 
     prev_before = found[0].pk if found and not first else None
     if not anchor and not more:
         count = len(found)  # everything is on this page: no count query
-    elif not anchor:
+    elif not anchor and count_first_page:
         count = base.order_by()[:COUNT_CAP + 1].count()  # capped: never a COUNT(*) over the whole table
     else:
-        count = None  # later pages show no total
+        count = None  # no total: with a million cases even a capped count costs more than the page itself
     due_soon = due_soon_days_for({c.agency_id for c in found})
     rows = []
     for case in found:
