@@ -568,14 +568,9 @@ CLOSE = StepSpec(
 
 
 def archive_due(ctx) -> datetime.date | None:
-    """REC-08: 30 days (the flow's limit) from the delivery step; None for a case never delivered (撤销立案, 移送)."""
-    delivered = ctx.done_on("deliver")
-    limit = ctx.flow.step("archive").time_limit
-    if delivered is None or limit is None:
-        return None
-    extended = sum(int((r.data or {}).get("days") or 0) for r in ctx.history
-                   if r.action == "extend" and (r.data or {}).get("clock") == "archive")
-    return delivered + datetime.timedelta(days=limit.days + extended)
+    """REC-08: the archive clock (30 days from delivery, with extensions) of :mod:`sanxiang.cases.clocks`;
+    None for a case never delivered (撤销立案, 移送)."""
+    return next((d.due for d in ctx.deadlines() if d.key == "archive"), None)
 
 
 def check_archive(ctx) -> None:
