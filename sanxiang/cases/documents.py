@@ -509,17 +509,3 @@ def prepare_step_documents(ctx, spec) -> list[Prepared]:
 def store_step_documents(ctx, record, prepared: list[Prepared]) -> list[IssuedDocument]:
     """Store what :func:`prepare_step_documents` rendered, linked to the now-written step record."""
     return [store_document(ctx.user, item, step_record=record) for item in prepared]
-
-
-def issue_step_documents(ctx, record, spec) -> list:
-    """Issue the documents ``spec.documents`` names for the recorded step; returns the IssuedDocument rows.
-
-    Called by the engine inside its transaction, after the step record is written and the case saved;
-    the values come from the step's data (``record.data``). Most steps name none: then nothing is read.
-    """
-    codes = getattr(spec, "documents", ()) or ()
-    if not codes:
-        return []
-    sealed = record.data.get("sealed") is True
-    return [issue_document(ctx.user, ctx.case, code, {}, step_record=record, sealed=sealed,
-                           issued_at=record.occurred_at) for code in codes]

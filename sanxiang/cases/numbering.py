@@ -17,8 +17,7 @@ CASE_WORDS = {
     ActKind.LEVY: "征收", ActKind.REQUISITION: "征用", ActKind.CONFIRMATION: "确认", ActKind.ADJUDICATION: "裁决",
     ActKind.PAYMENT: "给付", ActKind.REWARD: "奖励", ActKind.OTHER: "决定",
 }
-DEFAULT_CASE_PATTERN = "{agency}{word}〔{year}〕{seq}号"
-DEFAULT_DOCUMENT_PATTERN = "{agency}{word}〔{year}〕{seq}号"
+DEFAULT_CASE_PATTERN = DEFAULT_DOCUMENT_PATTERN = "{agency}{word}〔{year}〕{seq}号"
 FIELDS = ("agency", "word", "year", "seq")
 
 
@@ -30,7 +29,10 @@ def check_pattern(pattern: str) -> None:
     """Refuse a pattern without ``{seq}``, or with unknown placeholders (it must give distinct numbers)."""
     import string
 
-    names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as error:  # unbalanced braces
+        raise PatternError(f"编号格式无效：{error}") from None
     if "seq" not in names or "year" not in names:
         raise PatternError("编号格式须包含 {year} 和 {seq}")
     unknown = [n for n in names if n not in FIELDS]

@@ -238,6 +238,16 @@ class NumberingRule(models.Model):
     def __str__(self):
         return f"{self.series}: {self.pattern}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from sanxiang.cases.numbering import PatternError, check_pattern
+
+        try:
+            check_pattern(self.pattern)
+        except PatternError as error:
+            raise ValidationError({"pattern": str(error)}) from None
+
 
 class NumberCounter(models.Model):
     """The last number used in a series per agency and year; numbers are taken under a row lock, so gap-free."""

@@ -161,11 +161,10 @@ def test_step_documents_are_issued_by_the_engine_with_the_step_record(cast, monk
 
 @pytest.mark.req("REC-02")
 def test_a_step_without_documents_costs_nothing(cast, django_assert_num_queries):
-    case = decided(cast)
-    record = StepRecord.objects.filter(case=case).last()
+    decided(cast)
     spec = steps.spec_for("reward", "register")
     with django_assert_num_queries(0):
-        assert documents.issue_step_documents(None, record, spec) == []
+        assert documents.prepare_step_documents(None, spec) == []
 
 
 @pytest.mark.req("REC-02")

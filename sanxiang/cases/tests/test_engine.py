@@ -233,3 +233,18 @@ def test_uploading_evidence_into_another_agencys_case_is_refused(cast):
         })
     assert "属于其他执法主体" in error.value.message_dict["case_ref"][0]
     assert EvidenceRecord.objects.count() == before
+
+
+@pytest.mark.parametrize("pattern, ok", [("{agency}处罚〔{year}〕{seq}号", True), ("{agency}〔{year}〕{seq:03d}号", True),
+                                         ("{agency}处罚〔{year}〕号", False), ("{agency}{foo}〔{year}〕{seq}号", False),
+                                         ("{agency}〔{year}〕{seq号", False)])
+def test_a_numbering_pattern_is_checked_before_it_is_saved(cast, pattern, ok):
+    from sanxiang.cases.models import NumberingRule
+
+    rule = NumberingRule(agency=cast.agency_a, series="case:penalty", pattern=pattern)
+    if ok:
+        rule.full_clean()
+    else:
+        with pytest.raises(ValidationError) as error:
+            rule.full_clean()
+        assert "pattern" in error.value.message_dict
